@@ -1,0 +1,101 @@
+import { invalid } from '../schemas/parse';
+
+/** Deep-copies call data the way `JSON.stringify` would carry it, refusing what it cannot. */
+
+/** Nesting deeper than this is refused rather than risking a stack overflow. */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * A deep copy of `value` as `JSON.stringify` would carry it: `toJSON` is honoured (a `Date`
+ * becomes its ISO string), `undefined`, functions and symbols are left out of objects and become
+ * `null` in arrays, boxed primitives are unboxed. `BigInt`, `NaN`, `±Infinity`, circular
+ * references and nesting deeper than {@link MAX_JSON_DEPTH} throw a `ValidationError` naming the
+ * path. `__proto__` and `constructor` keys are copied as plain data and never touch a prototype.
+ *
+ * @param value - the value to copy
+ * @param path - its dotted path, for error messages (`properties`)
+ * @param call - the call it belongs to, for error messages (`track`)
+ * @example
+ * ```ts
+ * jsonSafeCopy({ at: new Date(0), skip: undefined, list: [undefined] }, 'properties', 'track');
+ * // { at: '1970-01-01T00:00:00.000Z', list: [null] }
+ * ```
+ */
+export function jsonSafeCopy(value: unknown, path: string, call: string): unknown {
+  return copy(value, '', path, call, []);
+}
+
+function copy(
+  value: unknown,
+  key: string,
+  path: string,
+  call: string,
+  ancestors: object[],
+): unknown {
+  if (value !== null && (typeof value === 'object' || typeof value === 'bigint')) {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') value = toJSON.call(value, key);
+  }
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      if (!Number.isFinite(value))
+        throw invalid(call, path, `is ${value}, which JSON cannot carry`);
+      return value === 0 ? 0 : value; // JSON has no -0
+    case 'bigint':
+      throw invalid(
+        call,
+        path,
+        'is a BigInt, which JSON cannot carry; send it as a string or number',
+      );
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (object instanceof Number || object instanceof String || object instanceof Boolean) {
+    return copy(object.valueOf(), key, path, call, ancestors);
+  }
+  if (ancestors.includes(object)) throw invalid(call, path, 'is a circular reference');
+  if (ancestors.length >= MAX_JSON_DEPTH) {
+    throw invalid(call, path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  ancestors.push(object);
+  let result: unknown;
+  if (Array.isArray(object)) {
+    const array: unknown[] = new Array(object.length);
+    for (let index = 0; index < object.length; index++) {
+      const item = copy(object[index], String(index), `${path}.${index}`, call, ancestors);
+      array[index] = item === undefined ? null : item;
+    }
+    result = array;
+  } else {
+    const record: Record<string, unknown> = {};
+    const source = object as Record<string, unknown>;
+    for (const name of Object.keys(source)) {
+      const item = copy(source[name], name, `${path}.${name}`, call, ancestors);
+      if (item !== undefined) setOwn(record, name, item);
+    }
+    result = record;
+  }
+  ancestors.pop();
+  return result;
+}
+
+/** Sets `record[name]` as an own data property, even for `__proto__`. */
+export function setOwn(record: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') {
+    Object.defineProperty(record, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    record[name] = value;
+  }
+}

@@ -1,0 +1,61 @@
+import {
+  type CountryCode,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js';
+
+/** Normalizes phone numbers to E.164 with libphonenumber-js (its default, "min" metadata). */
+
+export type { CountryCode };
+
+/**
+ * A phone trait's value as text: usable strings trimmed, non-negative integers as digit strings.
+ * Anything else is not a phone number.
+ *
+ * @example
+ * ```ts
+ * phoneText(' +1 415 555 2671 '); // '+1 415 555 2671'
+ * phoneText(4155552671);          // '4155552671'
+ * phoneText(true);                // undefined
+ * ```
+ */
+export function phoneText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return undefined;
+}
+
+/**
+ * The E.164 form of a valid phone number, or `undefined` when it is not valid. National numbers
+ * are read in `defaultCountry`.
+ *
+ * @example
+ * ```ts
+ * toE164('+1 415 555 2671');     // '+14155552671'
+ * toE164('(415) 555-2671', 'US'); // '+14155552671'
+ * toE164('1234567890', 'US');     // undefined
+ * ```
+ */
+export function toE164(text: string, defaultCountry?: CountryCode): string | undefined {
+  const parsed = parsePhoneNumberFromString(
+    text,
+    defaultCountry === undefined ? undefined : { defaultCountry },
+  );
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/**
+ * True when libphonenumber-js knows `country` (an ISO 3166-1 alpha-2 code).
+ *
+ * @example
+ * ```ts
+ * isPhoneCountry('US'); // true
+ * isPhoneCountry('XX'); // false
+ * ```
+ */
+export function isPhoneCountry(country: string): country is CountryCode {
+  return isSupportedCountry(country);
+}

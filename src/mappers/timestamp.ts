@@ -1,0 +1,70 @@
+/** Converts Segment timestamps to Connect's Unix seconds (millisecond precision). */
+
+// YYYY-MM-DD, optionally followed by T or space, HH:MM[:SS[.fraction]] and Z or ±HH:MM.
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:\d{2})?)?$/;
+
+/** Numbers below this are seconds; from it on, milliseconds (1e11 s is the year 5138). */
+const MILLISECONDS_FROM = 1e11;
+
+/**
+ * Unix seconds with millisecond precision, or `undefined` when `value` is not a timestamp.
+ * Accepts a valid `Date`; an ISO-8601 date or date-time string (UTC when it has no offset);
+ * or a finite number, read as seconds below 1e11 and as milliseconds from there on. Digit
+ * strings are refused: `'1428323492'` is ambiguous.
+ *
+ * @example
+ * ```ts
+ * toUnixSeconds('2015-04-06T12:31:32.123Z'); // 1428323492.123
+ * toUnixSeconds(1428323492123);              // 1428323492.123
+ * toUnixSeconds('yesterday');                // undefined
+ * ```
+ */
+export function toUnixSeconds(value: unknown): number | undefined {
+  let milliseconds: number | undefined;
+  if (value instanceof Date) milliseconds = value.getTime();
+  else if (typeof value === 'number' && Number.isFinite(value))
+    milliseconds = value < MILLISECONDS_FROM ? value * 1000 : value;
+  else if (typeof value === 'string') milliseconds = parseIso8601(value);
+  if (milliseconds === undefined || !Number.isFinite(milliseconds)) return undefined;
+  return Math.round(milliseconds) / 1000;
+}
+
+/**
+ * Epoch milliseconds of an ISO-8601 date or date-time, or `undefined` when it is not one or
+ * names a day or time that does not exist.
+ *
+ * @example
+ * ```ts
+ * parseIso8601('2015-04-06 14:31:32+02:00'); // 1428323492000
+ * parseIso8601('2015-02-30');                // undefined
+ * ```
+ */
+export function parseIso8601(text: string): number | undefined {
+  const match = ISO_8601.exec(text);
+  if (!match) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return undefined;
+  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  const epoch = date.getTime() - offsetMinutes(zone) * 60_000;
+  return date.getUTCDate() === day && Number.isFinite(epoch) ? epoch : undefined;
+}
+
+function offsetMinutes(zone: string): number {
+  if (zone === 'Z' || zone === 'z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(4, 6));
+  if (hours > 23 || minutes > 59) return Number.NaN;
+  return sign * (hours * 60 + minutes);
+}

@@ -1,0 +1,60 @@
+import type { MappingOptions } from '../schemas/mapping-options';
+import { type TrackMessage, TrackMessageSchema } from '../schemas/messages';
+import { invalid, parseOrThrow } from '../schemas/parse';
+import type { ConnectEvent } from '../schemas/wire';
+import { jsonSafeCopy } from './json-copy';
+import type { MappedCall } from './mapped-call';
+import { resolveMappingOptions } from './options';
+import { toUnixSeconds } from './timestamp';
+
+const CALL = 'track';
+
+/**
+ * Maps a Segment-style track call to the body of Connect's `POST /v2/track`: the event name as
+ * given, a JSON-safe copy of `properties`, and the timestamp in Unix seconds (the `now` option's
+ * time when the call has none).
+ *
+ * @throws {ValidationError} when the message is malformed, naming the field.
+ * @example
+ * ```ts
+ * mapTrack({
+ *   userId: 'u1',
+ *   event: 'Signed Up',
+ *   properties: { plan: 'Startup' },
+ *   timestamp: '2015-04-06T12:31:32.123Z',
+ * }).body;
+ * // { user_id: 'u1', event: 'Signed Up', properties: { plan: 'Startup' }, timestamp: 1428323492.123 }
+ * ```
+ */
+export function mapTrack(
+  message: TrackMessage,
+  options?: MappingOptions,
+): MappedCall<'/v2/track', ConnectEvent> {
+  const { now } = resolveMappingOptions(options);
+  const input = parseOrThrow(TrackMessageSchema, message, CALL);
+  const userId = input.userId ?? input.anonymousId;
+  if (userId == null) throw invalid(CALL, 'userId', 'or `anonymousId` is required');
+
+  let timestamp: number | undefined;
+  if (input.timestamp == null) {
+    timestamp = Math.round(now()) / 1000;
+  } else {
+    timestamp = toUnixSeconds(input.timestamp);
+    if (timestamp === undefined) {
+      throw invalid(
+        CALL,
+        'timestamp',
+        'must be a valid Date, an ISO-8601 date or date-time (2015-04-06T12:31:32.123Z), or a finite number of seconds or milliseconds',
+      );
+    }
+  }
+  const properties =
+    input.properties == null
+      ? {}
+      : (jsonSafeCopy(input.properties, 'properties', CALL) as Record<string, unknown>);
+  return {
+    path: '/v2/track',
+    body: { user_id: userId, event: input.event, properties, timestamp },
+    warnings: [],
+  };
+}

@@ -1,0 +1,146 @@
+import * as z from 'zod';
+import { codePointLength, isPlainObject, isUsableString } from '../mappers/values';
+
+const ID_PROBLEM = 'must be a non-empty string or a finite number';
+
+/** A user id: a usable string or a finite number, sent exactly as given. */
+export const IdSchema = z.union([z.string().regex(/\S/, { error: ID_PROBLEM }), z.number()], {
+  error: ID_PROBLEM,
+});
+
+function plainObject<T extends Record<string, unknown>>() {
+  return z.custom<T>(isPlainObject, { error: 'must be a plain object' });
+}
+
+/**
+ * User traits in Segment's shape. The reserved ones are found whatever their case and
+ * punctuation (`first_name`, `First Name`, `FIRSTNAME` all count as `firstName`); every other
+ * trait is sent to Connect as a custom attribute.
+ */
+export interface Traits {
+  name?: unknown;
+  firstName?: unknown;
+  lastName?: unknown;
+  email?: unknown;
+  phone?: unknown;
+  phoneNumber?: unknown;
+  phones?: unknown;
+  timezone?: unknown;
+  [trait: string]: unknown;
+}
+
+/** A push token: a string, or raw bytes that are sent as lowercase hex. */
+export const DeviceTokenSchema = z.union(
+  [z.string(), z.instanceof(Uint8Array), z.instanceof(ArrayBuffer)],
+  { error: 'must be a string, a Uint8Array or an ArrayBuffer' },
+);
+
+/** `context.device`: where the push token and its platform come from. */
+export const DeviceContextSchema = plainObject<Record<string, unknown>>().pipe(
+  z.looseObject({
+    type: z.unknown().optional(),
+    token: DeviceTokenSchema.nullish(),
+  }),
+);
+
+/** The Segment `context` object; only `device`, `os`, `library` and `timezone` are read. */
+export const ContextSchema = plainObject<Record<string, unknown>>().pipe(
+  z.looseObject({
+    device: DeviceContextSchema.nullish(),
+    timezone: z.unknown().optional(),
+    os: z.unknown().optional(),
+    library: z.unknown().optional(),
+  }),
+);
+
+/** A timestamp: a `Date`, an ISO-8601 string, or Unix seconds / milliseconds. */
+export const TimestampInputSchema = z.union([z.date(), z.string(), z.number()], {
+  error: 'must be a Date, an ISO-8601 string or a number of seconds or milliseconds',
+});
+
+const MESSAGE_SHAPE = { error: 'the message must be an object' };
+
+const common = {
+  userId: IdSchema.nullish(),
+  anonymousId: IdSchema.nullish(),
+  context: ContextSchema.nullish(),
+  messageId: z.string().nullish(),
+  timestamp: TimestampInputSchema.nullish(),
+  integrations: z.unknown().optional(),
+};
+
+/** Schema of {@link IdentifyMessage}. */
+export const IdentifyMessageSchema = z.looseObject(
+  {
+    ...common,
+    traits: plainObject<Traits>().nullish(),
+  },
+  MESSAGE_SHAPE,
+);
+
+const EVENT_PROBLEM = 'must be a non-empty string of at most 200 characters';
+
+/** Schema of {@link TrackMessage}. */
+export const TrackMessageSchema = z.looseObject(
+  {
+    ...common,
+    event: z.custom<string>((value) => isUsableString(value) && codePointLength(value) <= 200, {
+      error: EVENT_PROBLEM,
+    }),
+    properties: plainObject<Record<string, unknown>>().nullish(),
+  },
+  MESSAGE_SHAPE,
+);
+
+/** Schema of {@link AliasMessage}. */
+export const AliasMessageSchema = z.looseObject(
+  {
+    userId: IdSchema,
+    previousId: IdSchema.nullish(),
+    anonymousId: IdSchema.nullish(),
+    context: ContextSchema.nullish(),
+    messageId: z.string().nullish(),
+    timestamp: TimestampInputSchema.nullish(),
+    integrations: z.unknown().optional(),
+  },
+  MESSAGE_SHAPE,
+);
+
+/**
+ * A Segment-style identify call: who the user is and what is known about them.
+ * `userId` or, before sign-up, `anonymousId` is required.
+ *
+ * @example
+ * ```ts
+ * const message: IdentifyMessage = {
+ *   userId: '019mr8mf4r',
+ *   traits: { name: 'Michael Bolton', email: 'mbolton@example.com' },
+ *   context: { device: { type: 'ios', token: 'XXXYYYZZZ' } },
+ * };
+ * ```
+ */
+export type IdentifyMessage = z.input<typeof IdentifyMessageSchema>;
+
+/**
+ * A Segment-style track call: something a user did.
+ *
+ * @example
+ * ```ts
+ * const message: TrackMessage = {
+ *   userId: '019mr8mf4r',
+ *   event: 'Signed Up',
+ *   properties: { plan: 'Startup', source: 'Analytics Academy' },
+ * };
+ * ```
+ */
+export type TrackMessage = z.input<typeof TrackMessageSchema>;
+
+/**
+ * A Segment-style alias call: joins an earlier id (`previousId`, else `anonymousId`) to `userId`.
+ *
+ * @example
+ * ```ts
+ * const message: AliasMessage = { userId: '019mr8mf4r', previousId: 'anon-1' };
+ * ```
+ */
+export type AliasMessage = z.input<typeof AliasMessageSchema>;

@@ -1,0 +1,42 @@
+import type * as z from 'zod';
+import { ValidationError, type ValidationIssue } from '../errors';
+
+/** Which call an input belongs to; it opens every validation message. */
+export type CallName = string;
+
+/** A {@link ValidationIssue} whose sentence reads "<call>: `<path>` <problem>". */
+export function issueAt(call: CallName, path: string, problem: string): ValidationIssue {
+  return { path, message: path ? `${call}: \`${path}\` ${problem}` : `${call}: ${problem}` };
+}
+
+/** A {@link ValidationError} with one issue. */
+export function invalid(call: CallName, path: string, problem: string): ValidationError {
+  return new ValidationError([issueAt(call, path, problem)]);
+}
+
+/** Parses `input` with `schema`, or throws a {@link ValidationError} naming every bad field. */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  call: CallName,
+): z.output<S> {
+  const result = schema.safeParse(input, { error: describeIssue });
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) =>
+      issueAt(call, issue.path.map(String).join('.'), issue.message),
+    ),
+  );
+}
+
+/**
+ * The sentence for an issue whose schema gave none. It never looks at the input: zod's own
+ * English messages stringify `input.constructor.name`, which throws a TypeError for objects such
+ * as `{ constructor: { name: Object.create(null) } }`.
+ */
+function describeIssue(issue: { code?: string; expected?: unknown }): string {
+  if (issue.code === 'invalid_type' && typeof issue.expected === 'string') {
+    return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  }
+  return 'is invalid';
+}

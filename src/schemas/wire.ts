@@ -1,0 +1,105 @@
+import * as z from 'zod';
+import { isIanaTimezone } from '../mappers/timezone';
+import { codePointLength, isPlainObject } from '../mappers/values';
+
+/**
+ * Schemas of the JSON bodies Connect accepts (`spec/connect-api.md`). The SDK's mappers only
+ * produce bodies these accept; the emulator validates requests with them.
+ */
+
+const Id = z.union([z.string().regex(/\S/), z.number()], {
+  error: 'must be a non-empty string or a number',
+});
+const Json = z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object' });
+const TimezoneName = z.string().refine(isIanaTimezone, {
+  error: 'must be an IANA time zone name such as Europe/Berlin',
+});
+const TokenList = z.array(z.string({ error: 'must be a string' }), { error: 'must be an array' });
+const EventName = z
+  .string({ error: 'must be a string' })
+  .refine((name) => name.length > 0 && codePointLength(name) <= 200, {
+    error: 'must be a non-empty string of at most 200 characters',
+  });
+
+/** Schema of {@link ConnectUser}, as strict as Connect's documentation. */
+export const ConnectUserSchema = z.object({
+  user_id: Id,
+  previous_id: Id.optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  email: z.string().optional(),
+  phone_number: z.string().optional(),
+  timezone: TimezoneName.optional(),
+  apns: TokenList.optional(),
+  fcm: TokenList.optional(),
+  gcm: TokenList.optional(),
+  attributes: Json.optional(),
+  group_id: z.string().optional(),
+  group_attributes: Json.optional(),
+});
+
+/**
+ * Like {@link ConnectUserSchema}, but with what Connect documents as invalid and may still have
+ * stored: any timezone string, tokens of any type.
+ */
+export const LenientConnectUserSchema = ConnectUserSchema.extend({
+  timezone: z.string().optional(),
+  apns: z.array(z.unknown()).optional(),
+  fcm: z.array(z.unknown()).optional(),
+  gcm: z.array(z.unknown()).optional(),
+});
+
+/** Schema of {@link ConnectEvent}. */
+export const ConnectEventSchema = z.object({
+  user_id: Id,
+  event: EventName,
+  properties: Json.optional(),
+  timestamp: z.number().optional(),
+});
+
+/** Body of `/v2/{apns|fcm|gcm}/register`, and of `/disable` for one token. */
+export const PushTokenBodySchema = z.object({ user_id: Id, token: z.string().min(1) });
+
+/** Body of `/v2/{apns|fcm|gcm}/disable` for every token of the platform. */
+export const DisableAllTokensBodySchema = z.object({ user_id: Id, all: z.literal(true) });
+
+/** Body of `/v2/{subscribe|unsubscribe}/all`. */
+export const SubscribeAllBodySchema = z.object({ user_id: Id });
+
+/** Body of `/v2/{subscribe|unsubscribe}/campaigns`. */
+export const SubscribeCampaignsBodySchema = z.object({
+  user_id: Id,
+  campaign_ids: z.array(z.union([z.number(), z.string()])).min(1, { error: 'must not be empty' }),
+});
+
+/**
+ * A user as Connect stores it: the body of `POST /v2/identify`. An alias is a user body with
+ * `previous_id` and nothing else.
+ *
+ * @example
+ * ```ts
+ * const user: ConnectUser = {
+ *   user_id: '019mr8mf4r',
+ *   first_name: 'Michael',
+ *   last_name: 'Bolton',
+ *   apns: ['XXXYYYZZZ'],
+ *   attributes: { plan: 'pro' },
+ * };
+ * ```
+ */
+export type ConnectUser = z.infer<typeof ConnectUserSchema>;
+
+/**
+ * An event as Connect stores it: the body of `POST /v2/track`; `timestamp` is Unix seconds.
+ *
+ * @example
+ * ```ts
+ * const event: ConnectEvent = {
+ *   user_id: '019mr8mf4r',
+ *   event: 'Signed Up',
+ *   properties: { plan: 'Startup' },
+ *   timestamp: 1428323492.123,
+ * };
+ * ```
+ */
+export type ConnectEvent = z.infer<typeof ConnectEventSchema>;
