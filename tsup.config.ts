@@ -1,13 +1,23 @@
 import { defineConfig, type Options } from 'tsup';
 
-const entry = {
+/** Library doors, built as ESM and CJS. */
+const doors = {
   index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+  'testing-msw': 'src/testing/msw.ts',
+  'testing-node': 'src/node/testing.ts',
 };
 
-const shared: Options = { entry, target: 'es2022', sourcemap: true, treeshake: true };
+const shared: Options = { target: 'es2022', sourcemap: true, treeshake: true, external: ['msw'] };
 
 export default defineConfig([
-  { ...shared, format: ['esm'], dts: true },
+  { ...shared, entry: doors, format: ['esm'], dts: true },
   // ky is ESM-only: the CJS build inlines it, or `require` fails on Node < 20.19.
-  { ...shared, format: ['cjs'], dts: true, noExternal: ['ky'] },
+  { ...shared, entry: doors, format: ['cjs'], dts: true, noExternal: ['ky'] },
+  {
+    ...shared,
+    entry: { 'connect-emulator': 'src/node/cli.ts' },
+    format: ['esm'],
+    platform: 'node',
+  },
 ]);

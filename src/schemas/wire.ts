@@ -7,8 +7,14 @@ import { codePointLength, isPlainObject } from '../mappers/values';
  * produce bodies these accept; the emulator validates requests with them.
  */
 
+/** An error message that says "is required" when the field is absent. */
+const orRequired =
+  (problem: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? 'is required' : problem;
+
 const Id = z.union([z.string().regex(/\S/), z.number()], {
-  error: 'must be a non-empty string or a number',
+  error: orRequired('must be a non-empty string or a number'),
 });
 const Json = z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object' });
 const TimezoneName = z.string().refine(isIanaTimezone, {
@@ -16,7 +22,7 @@ const TimezoneName = z.string().refine(isIanaTimezone, {
 });
 const TokenList = z.array(z.string({ error: 'must be a string' }), { error: 'must be an array' });
 const EventName = z
-  .string({ error: 'must be a string' })
+  .string({ error: orRequired('must be a string') })
   .refine((name) => name.length > 0 && codePointLength(name) <= 200, {
     error: 'must be a non-empty string of at most 200 characters',
   });

@@ -1,0 +1,39 @@
+import type * as z from 'zod';
+import { jsonResponse, type PlainResponse } from './plain-http';
+
+/** Connect's error responses: `{"error":{"Message":"…","Code":<status>}}`. */
+
+/** A JSON response in Connect's error shape. */
+export function connectErrorResponse(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): PlainResponse {
+  return jsonResponse(status, { error: { Message: message, Code: status } }, headers);
+}
+
+/**
+ * One sentence naming every offending field of a request body, batch items by index:
+ * `[3].event must be a non-empty string of at most 200 characters`.
+ */
+export function describeWireIssues(issues: readonly z.core.$ZodIssue[], index?: number): string {
+  return issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.');
+      const where = index === undefined ? field : field ? `[${index}].${field}` : `[${index}]`;
+      return `${where || 'body'} ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** zod issue messages that never stringify the input (zod's own can throw on hostile objects). */
+export function wireIssueMessage(issue: {
+  code?: string;
+  expected?: unknown;
+  input?: unknown;
+}): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_type' && typeof issue.expected === 'string')
+    return `must be ${issue.expected}`;
+  return 'is invalid';
+}
