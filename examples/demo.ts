@@ -1,25 +1,33 @@
 /**
- * The README's demo: maps the seed's calls (the anonymous visit, Michael Bolton's identify with
- * his iOS token, the alias, the `Signed Up` track) and prints the Connect payloads.
+ * The README's demo: starts the Connect emulator on loopback, runs the quickstart against it,
+ * and prints what Connect received and the user it ended with.
  */
-import { mapAlias, mapIdentify, mapTrack } from '../src/index';
+import { startConnectEmulatorServer } from '../src/node/testing';
+import { quickstart } from './quickstart';
 
-const anonymousId = '4f1c3a9e-anon';
-const calls = [
-  mapIdentify({ anonymousId, traits: { plan: 'trial' } }),
-  mapIdentify({
-    userId: '019mr8mf4r',
-    traits: { name: 'Michael Bolton', email: 'mbolton@example.com', phone: '1234567890' },
-    context: { device: { type: 'ios', token: 'XXXYYYZZZ' } },
-  }),
-  mapAlias({ userId: '019mr8mf4r', previousId: anonymousId }),
-  mapTrack({
-    userId: '019mr8mf4r',
-    event: 'Signed Up',
-    properties: { plan: 'Startup', source: 'Analytics Academy' },
-  }),
-];
-for (const { path, body, warnings } of calls) {
-  console.log(`POST ${path} ${JSON.stringify(body)}`);
-  for (const warning of warnings) console.log(`  warning ${warning.code}: ${warning.message}`);
+const server = await startConnectEmulatorServer();
+console.log(`Connect emulator on ${server.url}\n`);
+try {
+  const report = await quickstart({
+    apiKey: 'demo-key-0123456789abcdef01234567',
+    baseUrl: server.url,
+  });
+
+  console.log('Connect received:');
+  for (const call of server.emulator.calls) {
+    console.log(`  ${call.method} ${call.path} → ${call.status}  ${JSON.stringify(call.body)}`);
+  }
+  console.log('\nThe user Connect holds:');
+  console.log(
+    JSON.stringify(server.emulator.users.get('019mr8mf4r'), null, 2).replace(/^/gm, '  '),
+  );
+  console.log('\nTheir events:');
+  for (const event of server.emulator.events)
+    console.log(`  ${event.event} by ${event.user_id} ${JSON.stringify(event.properties)}`);
+  console.log(
+    `\nDelivered ${report.delivered}, failed ${report.failed}, dropped ${report.dropped}.`,
+  );
+  if (report.failed > 0 || report.dropped > 0) process.exitCode = 1;
+} finally {
+  await server.close();
 }

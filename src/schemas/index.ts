@@ -1,4 +1,24 @@
 /** zod schemas of call input, options and Connect's wire payloads, with their inferred types. */
+
+export {
+  type DisablePushTokenMessage,
+  DisablePushTokenMessageSchema,
+  type GroupMessage,
+  GroupMessageSchema,
+  PushPlatformSchema,
+  type RegisterPushTokenMessage,
+  RegisterPushTokenMessageSchema,
+  type SubscriptionMessage,
+  SubscriptionMessageSchema,
+} from './account-calls';
+export {
+  type ConnectClientOptions,
+  ConnectClientOptionsSchema,
+  type ConnectLogger,
+  type OutgoingCall,
+  type RetryPolicy,
+  RetryPolicySchema,
+} from './client-options';
 export { type MappingOptions, MappingOptionsSchema } from './mapping-options';
 export {
   type AliasMessage,

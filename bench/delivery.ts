@@ -1,0 +1,116 @@
+/**
+ * Messages per second through ConnectClient to the loopback emulator server (in its own
+ * process), next to the floor: a plain fetch loop sending the same 100-item batches with the same
+ * concurrency, in the same run. Run: `npm run bench:delivery` (`-- --quick` for a smoke run).
+ */
+import { ConnectClient, mapTrack } from '../src/index';
+import { makeCorpus } from './corpus';
+import { startChildEmulator } from './loopback-server';
+
+const quick = process.argv.includes('--quick');
+const MESSAGES = quick ? 2_000 : 20_000;
+const ROUNDS = quick ? 1 : 3;
+const CONCURRENCY = 4;
+const KEY = 'bench-key-0123456789abcdef0123456';
+
+const server = await startChildEmulator();
+const corpus = makeCorpus(MESSAGES, 7);
+const tracks = corpus.tracks;
+
+/** Calls arrive as in a busy service: `ARRIVAL_SLICE` per turn of the event loop. */
+const ARRIVAL_SLICE = 200;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The client, fed as a service feeds it; each call's latency (call to settled) recorded. */
+async function throughClient(): Promise<{ seconds: number; latencies: number[] }> {
+  const connect = new ConnectClient({
+    apiKey: KEY,
+    baseUrl: server.url,
+    maxQueueSize: MESSAGES,
+    maxConcurrentRequests: CONCURRENCY,
+  });
+  const latencies: number[] = new Array(MESSAGES);
+  const deliveries: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < MESSAGES; i++) {
+    const calledAt = performance.now();
+    deliveries.push(
+      connect.track(tracks[i]!).then(() => {
+        latencies[i] = performance.now() - calledAt;
+      }),
+    );
+    if (i % ARRIVAL_SLICE === ARRIVAL_SLICE - 1) await nextTurn();
+  }
+  await Promise.all(deliveries);
+  const seconds = (performance.now() - started) / 1000;
+  await connect.close();
+  return { seconds, latencies };
+}
+
+/** The floor: the same messages, mapped beforehand, posted as 100-item batches by a bare fetch loop. */
+async function throughFetch(): Promise<{ seconds: number }> {
+  const batches: unknown[][] = [];
+  for (let i = 0; i < tracks.length; i += 100) {
+    batches.push(tracks.slice(i, i + 100).map((message) => mapTrack(message).body));
+  }
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < batches.length) {
+      const body = JSON.stringify(batches[next++]);
+      const response = await fetch(`${server.url}/v2/track/batch`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Outbound-Key': KEY,
+          'X-Outbound-GUID': crypto.randomUUID(),
+        },
+        body,
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`floor: status ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { seconds: (performance.now() - started) / 1000 };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+let best = {
+  client: Number.POSITIVE_INFINITY,
+  floor: Number.POSITIVE_INFINITY,
+  latencies: [] as number[],
+};
+for (let round = 0; round < ROUNDS; round++) {
+  const floor = await throughFetch();
+  const client = await throughClient();
+  if (floor.seconds < best.floor) best.floor = floor.seconds;
+  if (client.seconds < best.client)
+    best = { ...best, client: client.seconds, latencies: client.latencies };
+}
+await server.stop();
+
+const clientRate = MESSAGES / best.client;
+const floorRate = MESSAGES / best.floor;
+const ratio = clientRate / floorRate;
+const sorted = [...best.latencies].sort((a, b) => a - b);
+console.log(
+  `delivery of ${MESSAGES} tracks to the loopback emulator, ${CONCURRENCY} requests in flight, best of ${ROUNDS} (node ${process.version})`,
+);
+console.table([
+  { path: 'plain fetch loop (floor)', 'messages/s': Math.round(floorRate), 'ratio to floor': 1 },
+  {
+    path: 'ConnectClient',
+    'messages/s': Math.round(clientRate),
+    'ratio to floor': +ratio.toFixed(2),
+    'p50 latency ms': +percentile(sorted, 50).toFixed(1),
+    'p99 latency ms': +percentile(sorted, 99).toFixed(1),
+  },
+]);
+const met = ratio >= 0.8;
+console.log(
+  `ConnectClient reaches ${ratio.toFixed(2)}× the floor: target ≥ 0.8× ${met ? 'met' : 'NOT met'}`,
+);
+if (!quick && !met) process.exitCode = 1;

@@ -1,0 +1,415 @@
+import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
+import {
+  DeliveryQueue,
+  type DeliveryReport,
+  type DeliveryResult,
+  type Lane,
+} from './delivery/queue';
+import { type ResolvedRetryPolicy, Transport } from './delivery/transport';
+import { ClientClosedError } from './errors';
+import {
+  mapDisablePushToken,
+  mapGroup,
+  mapRegisterPushToken,
+  mapSubscription,
+} from './mappers/account-calls';
+import { mapAlias } from './mappers/alias';
+import { mapIdentify } from './mappers/identify';
+import type { MappedCall } from './mappers/mapped-call';
+import { mapTrack } from './mappers/track';
+import { isPlainObject } from './mappers/values';
+import type {
+  DisablePushTokenMessage,
+  GroupMessage,
+  RegisterPushTokenMessage,
+  SubscriptionMessage,
+} from './schemas/account-calls';
+import {
+  type ConnectClientOptions,
+  ConnectClientOptionsSchema,
+  type ConnectLogger,
+  type OutgoingCall,
+} from './schemas/client-options';
+import type { MappingOptions } from './schemas/mapping-options';
+import type { AliasMessage, IdentifyMessage, TrackMessage } from './schemas/messages';
+import { invalid, parseOrThrow } from './schemas/parse';
+
+const DEFAULT_BASE_URL = 'https://api.outbound.io';
+const DEFAULT_CLOSE_TIMEOUT = 10_000;
+const LANES: Record<CallType, Lane> = {
+  identify: 'users',
+  alias: 'users',
+  group: 'users',
+  track: 'events',
+  registerPushToken: 'direct',
+  disablePushToken: 'direct',
+  subscribe: 'direct',
+  unsubscribe: 'direct',
+};
+
+/** Options of {@link ConnectClient.close}. */
+export interface CloseOptions {
+  /** Milliseconds to wait for delivery before giving up on what is left. Default 10 s. */
+  timeout?: number;
+}
+
+/**
+ * Sends Segment-style calls to Zendesk Connect. Calls are validated and mapped at once (bad
+ * input throws `ValidationError` synchronously), then coalesced into batches, sent with retries,
+ * and settled: each call's promise resolves when Connect accepted the message and rejects with a
+ * typed error when it finally failed. Ignoring the promise is safe: it is marked handled, and
+ * failures are also emitted as `error` events.
+ *
+ * @example
+ * ```ts
+ * import { ConnectClient } from 'zendesk-connect';
+ *
+ * const connect = new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! });
+ * connect.on('error', ({ error, messageId }) => console.error(messageId, error.message));
+ *
+ * await connect.identify({ userId: '019mr8mf4r', traits: { name: 'Michael Bolton', email: 'mbolton@example.com' } });
+ * await connect.track({ userId: '019mr8mf4r', event: 'Signed Up', properties: { plan: 'Startup' } });
+ * const report = await connect.close(); // { delivered: 2, failed: 0, dropped: 0 }
+ * ```
+ */
+export class ConnectClient {
+  private readonly queue: DeliveryQueue;
+  private readonly emitter: Emitter;
+  private readonly mapping: MappingOptions;
+  private readonly beforeSend:
+    | ((call: OutgoingCall) => OutgoingCall | null | undefined | false)
+    | undefined;
+  private readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
+  private readonly logger: ConnectLogger | undefined;
+  private readonly abort = new AbortController();
+  private closing: Promise<DeliveryReport> | undefined;
+
+  /** @throws {ValidationError} when an option is invalid, naming it (never echoing the key). */
+  constructor(options: ConnectClientOptions) {
+    const parsed = parseOrThrow(ConnectClientOptionsSchema, options, 'ConnectClient');
+    if (isBrowser() && !parsed.dangerouslyAllowBrowser) {
+      throw invalid(
+        'ConnectClient',
+        'apiKey',
+        'must not be used in a browser, where anyone can read it: use zendesk-connect/browser with zendesk-connect/proxy, or set dangerouslyAllowBrowser: true',
+      );
+    }
+    const baseUrl = checkedBaseUrl(parsed.baseUrl ?? DEFAULT_BASE_URL);
+    const fetchImpl = parsed.fetch ?? globalThis.fetch?.bind(globalThis);
+    if (!fetchImpl)
+      throw invalid('ConnectClient', 'fetch', 'is required where there is no global fetch');
+    this.logger = parsed.logger;
+    this.emitter = new Emitter((error) =>
+      this.logger?.error?.('zendesk-connect: an event listener threw', { error }),
+    );
+    this.mapping = {
+      ...(parsed.androidPushField ? { androidPushField: parsed.androidPushField } : {}),
+      ...(parsed.defaultCountry ? { defaultCountry: parsed.defaultCountry } : {}),
+      ...(parsed.onInvalidPhone ? { onInvalidPhone: parsed.onInvalidPhone } : {}),
+    };
+    this.beforeSend = parsed.beforeSend;
+    this.waitUntil = parsed.waitUntil;
+    const retry: ResolvedRetryPolicy = {
+      maxRetries: parsed.retry?.maxRetries ?? parsed.maxRetries ?? 5,
+      initialDelay: parsed.retry?.initialDelay ?? 500,
+      maxDelay: parsed.retry?.maxDelay ?? 30_000,
+      maxRetryAfter: parsed.retry?.maxRetryAfter ?? 60_000,
+      maxElapsed: parsed.retry?.maxElapsed ?? 120_000,
+    };
+    const transport = new Transport({
+      apiKey: parsed.apiKey,
+      baseUrl,
+      fetch: fetchImpl,
+      timeout: parsed.timeout ?? 10_000,
+      retry,
+      signal: this.abort.signal,
+      emitter: this.emitter,
+    });
+    this.queue = new DeliveryQueue({
+      maxBatchSize: parsed.maxBatchSize ?? 100,
+      flushInterval: parsed.flushInterval ?? 10,
+      maxQueueSize: parsed.maxQueueSize ?? 10_000,
+      maxConcurrentRequests: parsed.maxConcurrentRequests ?? 4,
+      send: (path, body) => transport.send(path, body),
+      emitter: this.emitter,
+    });
+    if (this.logger) this.forwardToLogger(this.logger);
+  }
+
+  /**
+   * Creates or updates a user (`userId`, or `anonymousId` before sign-up) with their traits.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.identify({
+   *   userId: '019mr8mf4r',
+   *   traits: { name: 'Michael Bolton', email: 'mbolton@example.com', phone: '+1 415 555 2671' },
+   *   context: { device: { type: 'ios', token: 'XXXYYYZZZ' } },
+   * });
+   * ```
+   */
+  identify(message: IdentifyMessage): Promise<DeliveryResult> {
+    return this.call('identify', message, (m) => mapIdentify(m as IdentifyMessage, this.mapping));
+  }
+
+  /**
+   * Records an event.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.track({ userId: '019mr8mf4r', event: 'Signed Up', properties: { plan: 'Startup' } });
+   * ```
+   */
+  track(message: TrackMessage): Promise<DeliveryResult> {
+    return this.call('track', message, (m) => mapTrack(m as TrackMessage, this.mapping));
+  }
+
+  /**
+   * Joins an earlier id (`previousId`, else `anonymousId`) to `userId`: Connect merges the users.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.alias({ userId: '019mr8mf4r', previousId: anonymousId });
+   * ```
+   */
+  alias(message: AliasMessage): Promise<DeliveryResult> {
+    return this.call('alias', message, (m) => mapAlias(m as AliasMessage, this.mapping));
+  }
+
+  /**
+   * Puts a user in a group, with the group's attributes.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.group({ userId: '019mr8mf4r', groupId: 'acme', traits: { plan: 'enterprise' } });
+   * ```
+   */
+  group(message: GroupMessage): Promise<DeliveryResult> {
+    return this.call('group', message, (m) => mapGroup(m as GroupMessage));
+  }
+
+  /**
+   * Registers a push token for a user.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.registerPushToken({ userId: '019mr8mf4r', platform: 'apns', token: deviceToken });
+   * ```
+   */
+  registerPushToken(message: RegisterPushTokenMessage): Promise<DeliveryResult> {
+    return this.call('registerPushToken', message, (m) =>
+      mapRegisterPushToken(m as RegisterPushTokenMessage),
+    );
+  }
+
+  /**
+   * Disables one push token of a user, or every token on the platform with `all: true`.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.disablePushToken({ userId: '019mr8mf4r', platform: 'fcm', all: true });
+   * ```
+   */
+  disablePushToken(message: DisablePushTokenMessage): Promise<DeliveryResult> {
+    return this.call('disablePushToken', message, (m) =>
+      mapDisablePushToken(m as DisablePushTokenMessage),
+    );
+  }
+
+  /**
+   * Subscribes a user to every campaign, or to the listed `campaignIds`.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.subscribe({ userId: '019mr8mf4r' });
+   * ```
+   */
+  subscribe(message: SubscriptionMessage): Promise<DeliveryResult> {
+    return this.call('subscribe', message, (m) =>
+      mapSubscription('subscribe', m as SubscriptionMessage),
+    );
+  }
+
+  /**
+   * Unsubscribes a user from every campaign, or from the listed `campaignIds`.
+   *
+   * @throws {ValidationError} synchronously, naming the field; nothing is queued.
+   * @example
+   * ```ts
+   * await connect.unsubscribe({ userId: '019mr8mf4r', campaignIds: [12] });
+   * ```
+   */
+  unsubscribe(message: SubscriptionMessage): Promise<DeliveryResult> {
+    return this.call('unsubscribe', message, (m) =>
+      mapSubscription('unsubscribe', m as SubscriptionMessage),
+    );
+  }
+
+  /**
+   * Sends what is queued without waiting out the linger, and resolves when every message queued
+   * before the call has settled (delivered or failed). Concurrent calls share one promise; it
+   * never rejects.
+   *
+   * @example
+   * ```ts
+   * connect.track({ userId: 'u1', event: 'Signed Up' });
+   * await connect.flush();
+   * ```
+   */
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  /**
+   * Stops intake (later calls reject with `ClientClosedError`), delivers what is queued, and
+   * resolves by the deadline with how every message ended. Messages still queued at the deadline
+   * are dropped; requests still in flight are aborted and their messages fail. Calling it again
+   * returns the same promise.
+   *
+   * @example
+   * ```ts
+   * const { delivered, failed, dropped } = await connect.close({ timeout: 5_000 });
+   * ```
+   */
+  close(options: CloseOptions = {}): Promise<DeliveryReport> {
+    this.closing ??= this.shutDown(options.timeout ?? DEFAULT_CLOSE_TIMEOUT);
+    return this.closing;
+  }
+
+  /**
+   * Listens to an event; returns the function that stops listening. A listener that throws is
+   * logged and skipped: it cannot break delivery.
+   *
+   * @example
+   * ```ts
+   * const off = connect.on('retry', ({ path, retryCount, error }) => console.warn(path, retryCount, error.message));
+   * off();
+   * ```
+   */
+  on<E extends keyof ConnectClientEvents>(event: E, listener: Listener<E>): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  private call(
+    type: CallType,
+    message: unknown,
+    map: (message: unknown) => MappedCall<string, unknown>,
+  ): Promise<DeliveryResult> {
+    const messageId = messageIdOf(message) ?? crypto.randomUUID();
+    if (this.closing) {
+      const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);
+      this.queue.recordDrop({ messageId, type }, 'closed', error);
+      return handled(Promise.reject(error));
+    }
+    let outgoing: unknown = message;
+    if (this.beforeSend) {
+      const call = this.beforeSend({
+        type,
+        message: message as Record<string, unknown>,
+      } as OutgoingCall);
+      if (!call) {
+        this.queue.recordDrop({ messageId, type }, 'before_send');
+        return handled(Promise.resolve({ messageId, attempts: 0, warnings: [] }));
+      }
+      if (!isPlainObject(call) || call.type !== type || !isPlainObject(call.message)) {
+        throw invalid(
+          type,
+          '',
+          'beforeSend must return the call it was given ({ type, message }, changed or not), or null to drop it',
+        );
+      }
+      outgoing = call.message;
+    }
+    const { path, body, warnings } = map(outgoing);
+    for (const warning of warnings) this.emitter.emit('warning', { warning, messageId, type });
+    const delivery = handled(
+      this.queue.enqueue({ messageId, type, lane: LANES[type], path, body, warnings }),
+    );
+    this.waitUntil?.(delivery.then(noop, noop));
+    return delivery;
+  }
+
+  private async shutDown(timeout: number): Promise<DeliveryReport> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeout);
+    });
+    const outcome = await Promise.race([this.queue.flush().then(() => 'done' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.queue.abandon();
+      this.abort.abort();
+    }
+    return this.queue.report();
+  }
+
+  private forwardToLogger(logger: ConnectLogger): void {
+    this.emitter.on('warning', ({ warning, messageId }) =>
+      logger.warn?.(`zendesk-connect: ${warning.message}`, { messageId, code: warning.code }),
+    );
+    this.emitter.on('retry', ({ path, retryCount, error }) =>
+      logger.debug?.(
+        `zendesk-connect: retrying POST ${path} (retry ${retryCount}): ${error.message}`,
+      ),
+    );
+    this.emitter.on('error', ({ error, messageId, type }) =>
+      logger.error?.(`zendesk-connect: ${type} failed: ${error.message}`, {
+        messageId,
+        code: error.code,
+      }),
+    );
+    this.emitter.on('drop', ({ reason, messageId, type }) =>
+      logger.warn?.(`zendesk-connect: ${type} dropped (${reason})`, { messageId }),
+    );
+  }
+}
+
+const noop = () => {};
+
+/** Marks a promise handled, so a caller that ignores it never sees an unhandled rejection. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(noop);
+  return promise;
+}
+
+function messageIdOf(message: unknown): string | undefined {
+  const id = isPlainObject(message) ? message.messageId : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** A page (a window with a document), where a private key would be public. */
+function isBrowser(): boolean {
+  const global = globalThis as { window?: unknown; document?: unknown };
+  return typeof global.window !== 'undefined' && typeof global.document !== 'undefined';
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The base URL without a trailing slash; https unless the host is loopback. */
+function checkedBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(
+      'ConnectClient',
+      'baseUrl',
+      'must be an absolute URL such as https://api.outbound.io',
+    );
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+    throw invalid(
+      'ConnectClient',
+      'baseUrl',
+      'must use https (plain http is allowed only for loopback hosts such as 127.0.0.1)',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}

@@ -1,0 +1,82 @@
+import type { ConnectError } from '../errors';
+import type { MappingWarning } from '../schemas/warning';
+
+/** What the client reports, and a small typed emitter for it. */
+
+/** The kinds of call the client sends. */
+export type CallType =
+  | 'identify'
+  | 'track'
+  | 'alias'
+  | 'group'
+  | 'registerPushToken'
+  | 'disablePushToken'
+  | 'subscribe'
+  | 'unsubscribe';
+
+/** Why a message was dropped without being sent. */
+export type DropReason = 'queue_full' | 'before_send' | 'closed';
+
+/** Every event the client emits, with its payload. */
+export interface ConnectClientEvents {
+  /** A message finally failed (after any retries). */
+  error: { error: ConnectError; messageId: string; type: CallType };
+  /** A message was dropped without being sent. */
+  drop: { reason: DropReason; messageId: string; type: CallType; error?: ConnectError };
+  /** A request is about to be retried. */
+  retry: { path: string; requestId: string; retryCount: number; error: ConnectError };
+  /** The mapping warned about a call (it was still sent). */
+  warning: { warning: MappingWarning; messageId: string; type: CallType };
+  /** A request (one attempt) is being sent. */
+  request: { path: string; requestId: string; attempt: number; messageCount: number };
+  /** Connect answered an attempt. */
+  response: {
+    path: string;
+    requestId: string;
+    attempt: number;
+    status: number;
+    durationMs: number;
+  };
+  /** Connect accepted a message. */
+  delivered: { messageId: string; type: CallType; attempts: number };
+}
+
+/** A listener of one event. */
+export type Listener<E extends keyof ConnectClientEvents> = (
+  payload: ConnectClientEvents[E],
+) => void;
+
+/** A typed emitter whose listeners cannot break delivery: a throwing listener is reported and skipped. */
+export class Emitter {
+  private readonly listeners = new Map<keyof ConnectClientEvents, Set<Listener<never>>>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
+
+  on<E extends keyof ConnectClientEvents>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener as Listener<never>);
+    return () => {
+      set.delete(listener as Listener<never>);
+    };
+  }
+
+  has(event: keyof ConnectClientEvents): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
+  emit<E extends keyof ConnectClientEvents>(event: E, payload: ConnectClientEvents[E]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        (listener as Listener<E>)(payload);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+}

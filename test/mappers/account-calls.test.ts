@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  mapDisablePushToken,
+  mapGroup,
+  mapRegisterPushToken,
+  mapSubscription,
+  ValidationError,
+  VERSION,
+} from '../../src/index';
+
+const pathsOf = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).issues.map((issue) => issue.path);
+  }
+  return [];
+};
+
+describe('group, push-token and subscription mappers', () => {
+  it('maps group to identify with group_id as a string and group_attributes', () => {
+    expect(
+      mapGroup({ userId: 7, groupId: 42, traits: { plan: 'enterprise', since: new Date(0) } }),
+    ).toStrictEqual({
+      path: '/v2/identify',
+      body: {
+        user_id: 7,
+        group_id: '42',
+        group_attributes: { plan: 'enterprise', since: '1970-01-01T00:00:00.000Z' },
+      },
+      warnings: [],
+    });
+    expect(
+      mapGroup({ userId: 'u', groupId: 'g', traits: null }).body.group_attributes,
+    ).toStrictEqual({});
+    expect(pathsOf(() => mapGroup({ userId: 'u', groupId: '' }))).toStrictEqual(['groupId']);
+  });
+
+  it('maps push-token registration and disabling', () => {
+    expect(
+      mapRegisterPushToken({ userId: 'u', platform: 'gcm', token: new Uint8Array([1, 255]) }),
+    ).toStrictEqual({
+      path: '/v2/gcm/register',
+      body: { user_id: 'u', token: '01ff' },
+      warnings: [],
+    });
+    expect(mapDisablePushToken({ userId: 'u', platform: 'apns', token: ' t ' }).body).toStrictEqual(
+      { user_id: 'u', token: 't' },
+    );
+    expect(mapDisablePushToken({ userId: 'u', platform: 'apns', all: true })).toStrictEqual({
+      path: '/v2/apns/disable',
+      body: { user_id: 'u', all: true },
+      warnings: [],
+    });
+    expect(
+      pathsOf(() => mapRegisterPushToken({ userId: 'u', platform: 'apns', token: '  ' })),
+    ).toStrictEqual(['token']);
+    expect(
+      pathsOf(() => mapDisablePushToken({ userId: 'u', platform: 'apns', token: 't', all: true })),
+    ).toStrictEqual(['token']);
+    expect(
+      pathsOf(() => mapDisablePushToken({ userId: 'u', platform: 'apns', all: false as never })),
+    ).toStrictEqual(['all']);
+  });
+
+  it('maps subscriptions to /all or /campaigns', () => {
+    expect(mapSubscription('subscribe', { userId: 'u' })).toStrictEqual({
+      path: '/v2/subscribe/all',
+      body: { user_id: 'u' },
+      warnings: [],
+    });
+    expect(
+      mapSubscription('unsubscribe', { userId: 'u', campaignIds: [1, '2'] }).body,
+    ).toStrictEqual({ user_id: 'u', campaign_ids: [1, '2'] });
+    expect(
+      pathsOf(() => mapSubscription('subscribe', { userId: 'u', campaignIds: [] })),
+    ).toStrictEqual(['campaignIds']);
+    expect(
+      pathsOf(() => mapSubscription('subscribe', { userId: 'u', campaignIds: [''] })),
+    ).toStrictEqual(['campaignIds.0']);
+  });
+});
+
+describe('VERSION', () => {
+  it('is the version in package.json', () => {
+    expect(VERSION).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+});
