@@ -329,9 +329,14 @@ export class ConnectClient {
     }
     const { path, body, warnings } = map(outgoing);
     for (const warning of warnings) this.emitter.emit('warning', { warning, messageId, type });
-    const delivery = handled(
-      this.queue.enqueue({ messageId, type, lane: LANES[type], path, body, warnings }),
-    );
+    const delivery = this.queue.enqueue({
+      messageId,
+      type,
+      lane: LANES[type],
+      path,
+      body,
+      warnings,
+    });
     this.waitUntil?.(delivery.then(noop, noop));
     return delivery;
   }

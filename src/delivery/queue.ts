@@ -44,6 +44,8 @@ export interface QueuedMessage {
 class Entry {
   attempts = 0;
   settled = false;
+  /** Set right after construction: the promise the caller holds. */
+  promise!: Promise<DeliveryResult>;
 
   constructor(
     readonly message: QueuedMessage,
@@ -107,22 +109,31 @@ export class DeliveryQueue {
     return this.unsettledCount;
   }
 
-  /** Queues a message; its promise settles when Connect accepted it or it finally failed. */
+  /**
+   * Queues a message; its promise settles when Connect accepted it or it finally failed. A
+   * rejected promise is always marked handled, so ignoring it is safe.
+   */
   enqueue(message: QueuedMessage): Promise<DeliveryResult> {
     if (this.unsettledCount >= this.options.maxQueueSize) {
       const error = new QueueFullError(
         `${message.type}: the queue holds ${this.options.maxQueueSize} messages (maxQueueSize); the call was dropped`,
       );
       this.recordDrop(message, 'queue_full', error);
-      return Promise.reject(error);
+      const refused = Promise.reject(error);
+      refused.catch(noop);
+      return refused;
     }
-    return new Promise<DeliveryResult>((resolve, reject) => {
-      const lane = this.lanes[message.lane];
-      lane.push(new Entry(message, ++this.enqueued, resolve, reject));
-      this.unsettledCount++;
-      if (lane.length >= this.options.maxBatchSize) this.dispatch();
-      else this.armLinger();
+    let entry: Entry | undefined;
+    const promise = new Promise<DeliveryResult>((resolve, reject) => {
+      entry = new Entry(message, ++this.enqueued, resolve, reject);
     });
+    (entry as Entry).promise = promise;
+    const lane = this.lanes[message.lane];
+    lane.push(entry as Entry);
+    this.unsettledCount++;
+    if (lane.length >= this.options.maxBatchSize) this.dispatch();
+    else this.armLinger();
+    return promise;
   }
 
   /** Counts a message dropped before it was queued, and reports it. */
@@ -174,7 +185,7 @@ export class DeliveryQueue {
           `${type}: the client was closed before the message was sent`,
         );
         this.recordDrop(entry.message, 'closed', error);
-        this.finish(entry, () => entry.reject(error));
+        this.reject(entry, error);
       }
     }
     for (const batch of [...this.inFlightBatches]) {
@@ -265,7 +276,9 @@ export class DeliveryQueue {
     const { emitter } = this.options;
     if (emitter.has('delivered'))
       emitter.emit('delivered', { messageId, type, attempts: entry.attempts });
-    this.finish(entry, () => entry.resolve({ messageId, attempts: entry.attempts, warnings }));
+    entry.settled = true;
+    entry.resolve({ messageId, attempts: entry.attempts, warnings });
+    this.settled(entry);
   }
 
   private fail(entry: Entry, error: ConnectError): void {
@@ -276,14 +289,19 @@ export class DeliveryQueue {
       messageId: entry.message.messageId,
       type: entry.message.type,
     });
-    this.finish(entry, () => entry.reject(error));
+    this.reject(entry, error);
   }
 
-  private finish(entry: Entry, settle: () => void): void {
-    if (entry.settled) return;
+  /** Rejects an entry's promise, marked handled first: a caller may ignore it. */
+  private reject(entry: Entry, error: ConnectError): void {
     entry.settled = true;
+    entry.promise.catch(noop);
+    entry.reject(error);
+    this.settled(entry);
+  }
+
+  private settled(entry: Entry): void {
     this.unsettledCount--;
-    settle();
     if (this.waiters.length === 0) return;
     for (const waiter of this.waiters) if (entry.seq <= waiter.upTo) waiter.remaining--;
     if (this.waiters.every((waiter) => waiter.remaining > 0)) return;
@@ -292,3 +310,5 @@ export class DeliveryQueue {
     for (const waiter of done) waiter.resolve();
   }
 }
+
+const noop = () => {};

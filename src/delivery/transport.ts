@@ -78,7 +78,7 @@ export class Transport {
     const requestId = crypto.randomUUID();
     const { emitter, retry } = this.options;
     const started = Date.now();
-    let attempts = 0;
+    let attempts = 1;
     let attemptStarted = 0;
     try {
       await this.ky.post(path.replace(/^\//, ''), {
@@ -90,44 +90,46 @@ export class Transport {
               ? false
               : undefined,
         },
+        // Hooks only when someone listens: an afterResponse hook makes ky clone every response.
         hooks: {
-          beforeRequest: [
-            () => {
-              attempts++;
-              attemptStarted = Date.now();
-              if (emitter.has('request')) {
-                emitter.emit('request', {
-                  path,
-                  requestId,
-                  attempt: attempts,
-                  messageCount: Array.isArray(body) ? body.length : 1,
-                });
-              }
-            },
-          ],
-          afterResponse: [
-            (_request, _options, response) => {
-              if (emitter.has('response')) {
-                emitter.emit('response', {
-                  path,
-                  requestId,
-                  attempt: attempts,
-                  status: response.status,
-                  durationMs: Date.now() - attemptStarted,
-                });
-              }
-            },
-          ],
+          beforeRequest:
+            emitter.has('request') || emitter.has('response')
+              ? [
+                  () => {
+                    attemptStarted = Date.now();
+                    emitter.emit('request', {
+                      path,
+                      requestId,
+                      attempt: attempts,
+                      messageCount: Array.isArray(body) ? body.length : 1,
+                    });
+                  },
+                ]
+              : [],
+          afterResponse: emitter.has('response')
+            ? [
+                (_request, _options, response) => {
+                  emitter.emit('response', {
+                    path,
+                    requestId,
+                    attempt: attempts,
+                    status: response.status,
+                    durationMs: Date.now() - attemptStarted,
+                  });
+                },
+              ]
+            : [],
           beforeRetry: [
             ({ error, retryCount }) => {
               // The backoff may have carried us past the limit: no attempt starts after it.
               if (Date.now() - started >= retry.maxElapsed) throw error;
+              attempts++;
               if (emitter.has('retry')) {
                 emitter.emit('retry', {
                   path,
                   requestId,
                   retryCount,
-                  error: this.describeQuickly(error, path, attempts),
+                  error: this.describeQuickly(error, path, attempts - 1),
                 });
               }
             },
