@@ -35,11 +35,22 @@ export const RetryPolicySchema = z.object({
  */
 export type RetryPolicy = z.input<typeof RetryPolicySchema>;
 
-/** A console-like logger; every method is optional. */
+/**
+ * A console-like logger; every method is optional, so `console` itself fits.
+ *
+ * @example
+ * ```ts
+ * new ConnectClient({ apiKey, logger: console });
+ * ```
+ */
 export interface ConnectLogger {
+  /** Retries. */
   debug?(message: string, details?: Record<string, unknown>): void;
+  /** Not used yet; here so any console-like logger fits. */
   info?(message: string, details?: Record<string, unknown>): void;
+  /** Mapping warnings and dropped calls. */
   warn?(message: string, details?: Record<string, unknown>): void;
+  /** Calls that finally failed, and event listeners that threw. */
   error?(message: string, details?: Record<string, unknown>): void;
 }
 
