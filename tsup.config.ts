@@ -6,6 +6,9 @@ const doors = {
   testing: 'src/testing/index.ts',
   'testing-msw': 'src/testing/msw.ts',
   'testing-node': 'src/node/testing.ts',
+  browser: 'src/browser/index.ts',
+  proxy: 'src/proxy/index.ts',
+  'proxy-node': 'src/node/proxy.ts',
 };
 
 const shared: Options = { target: 'es2022', sourcemap: true, treeshake: true, external: ['msw'] };

@@ -33,6 +33,7 @@ import {
 import type { MappingOptions } from './schemas/mapping-options';
 import type { AliasMessage, IdentifyMessage, TrackMessage } from './schemas/messages';
 import { invalid, parseOrThrow } from './schemas/parse';
+import type { MappingWarning } from './schemas/warning';
 
 const DEFAULT_BASE_URL = 'https://api.outbound.io';
 const DEFAULT_CLOSE_TIMEOUT = 10_000;
@@ -150,7 +151,7 @@ export class ConnectClient {
    * ```
    */
   identify(message: IdentifyMessage): Promise<DeliveryResult> {
-    return this.call('identify', message, (m) => mapIdentify(m as IdentifyMessage, this.mapping));
+    return this.call('identify', message);
   }
 
   /**
@@ -163,7 +164,7 @@ export class ConnectClient {
    * ```
    */
   track(message: TrackMessage): Promise<DeliveryResult> {
-    return this.call('track', message, (m) => mapTrack(m as TrackMessage, this.mapping));
+    return this.call('track', message);
   }
 
   /**
@@ -176,7 +177,7 @@ export class ConnectClient {
    * ```
    */
   alias(message: AliasMessage): Promise<DeliveryResult> {
-    return this.call('alias', message, (m) => mapAlias(m as AliasMessage, this.mapping));
+    return this.call('alias', message);
   }
 
   /**
@@ -189,7 +190,7 @@ export class ConnectClient {
    * ```
    */
   group(message: GroupMessage): Promise<DeliveryResult> {
-    return this.call('group', message, (m) => mapGroup(m as GroupMessage));
+    return this.call('group', message);
   }
 
   /**
@@ -202,9 +203,7 @@ export class ConnectClient {
    * ```
    */
   registerPushToken(message: RegisterPushTokenMessage): Promise<DeliveryResult> {
-    return this.call('registerPushToken', message, (m) =>
-      mapRegisterPushToken(m as RegisterPushTokenMessage),
-    );
+    return this.call('registerPushToken', message);
   }
 
   /**
@@ -217,9 +216,7 @@ export class ConnectClient {
    * ```
    */
   disablePushToken(message: DisablePushTokenMessage): Promise<DeliveryResult> {
-    return this.call('disablePushToken', message, (m) =>
-      mapDisablePushToken(m as DisablePushTokenMessage),
-    );
+    return this.call('disablePushToken', message);
   }
 
   /**
@@ -232,9 +229,7 @@ export class ConnectClient {
    * ```
    */
   subscribe(message: SubscriptionMessage): Promise<DeliveryResult> {
-    return this.call('subscribe', message, (m) =>
-      mapSubscription('subscribe', m as SubscriptionMessage),
-    );
+    return this.call('subscribe', message);
   }
 
   /**
@@ -247,9 +242,21 @@ export class ConnectClient {
    * ```
    */
   unsubscribe(message: SubscriptionMessage): Promise<DeliveryResult> {
-    return this.call('unsubscribe', message, (m) =>
-      mapSubscription('unsubscribe', m as SubscriptionMessage),
-    );
+    return this.call('unsubscribe', message);
+  }
+
+  /**
+   * Checks a call as this client would send it (its mapping options included), without sending
+   * it. Returns the mapping's warnings.
+   *
+   * @throws {ValidationError} naming the field, as the call itself would.
+   * @example
+   * ```ts
+   * connect.validate({ type: 'track', message: { userId: 'u1', event: '' } }); // throws ValidationError
+   * ```
+   */
+  validate(call: OutgoingCall): MappingWarning[] {
+    return this.mapperFor(call.type)(call.message).warnings;
   }
 
   /**
@@ -297,11 +304,28 @@ export class ConnectClient {
     return this.emitter.on(event, listener);
   }
 
-  private call(
-    type: CallType,
-    message: unknown,
-    map: (message: unknown) => MappedCall<string, unknown>,
-  ): Promise<DeliveryResult> {
+  private mapperFor(type: CallType): (message: unknown) => MappedCall<string, unknown> {
+    switch (type) {
+      case 'identify':
+        return (m) => mapIdentify(m as IdentifyMessage, this.mapping);
+      case 'track':
+        return (m) => mapTrack(m as TrackMessage, this.mapping);
+      case 'alias':
+        return (m) => mapAlias(m as AliasMessage, this.mapping);
+      case 'group':
+        return (m) => mapGroup(m as GroupMessage);
+      case 'registerPushToken':
+        return (m) => mapRegisterPushToken(m as RegisterPushTokenMessage);
+      case 'disablePushToken':
+        return (m) => mapDisablePushToken(m as DisablePushTokenMessage);
+      case 'subscribe':
+      case 'unsubscribe':
+        return (m) => mapSubscription(type, m as SubscriptionMessage);
+    }
+  }
+
+  private call(type: CallType, message: unknown): Promise<DeliveryResult> {
+    const map = this.mapperFor(type);
     const messageId = messageIdOf(message) ?? crypto.randomUUID();
     if (this.closing) {
       const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);

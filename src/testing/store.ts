@@ -61,13 +61,30 @@ const PLATFORMS: readonly PushPlatform[] = ['apns', 'fcm', 'gcm'];
 export class EmulatorStore {
   readonly users = new Map<string, EmulatedUser>();
   readonly events: EmulatedEvent[] = [];
+  /** Earlier ids joined to a user by alias: an alias is permanent, so later calls under them reach that user. */
+  private readonly aliases = new Map<string, string>();
+
+  /** The id a call under `id` reaches, following aliases. */
+  resolve(id: string | number): string {
+    let current = String(id);
+    for (let hops = 0; hops < 100; hops++) {
+      const next = this.aliases.get(current);
+      if (next === undefined) break;
+      current = next;
+    }
+    return current;
+  }
 
   /** Identify: an upsert (fields replace, attributes merge, tokens accumulate); with `previous_id`, an alias merge. */
   identify(body: StorableUser, now: number): EmulatedUser {
-    const id = String(body.user_id);
+    const id = body.previous_id === undefined ? this.resolve(body.user_id) : String(body.user_id);
     let user = this.users.get(id) ?? this.newUser(id, now);
     if (body.previous_id !== undefined) {
-      const previousId = String(body.previous_id);
+      const previousId = this.resolve(body.previous_id);
+      if (previousId !== id) {
+        this.aliases.set(previousId, id);
+        this.aliases.delete(id);
+      }
       const previous = this.users.get(previousId);
       if (previous && previousId !== id) {
         user = mergeUsers(previous, user);
@@ -100,7 +117,7 @@ export class EmulatorStore {
     now: number,
   ): EmulatedEvent {
     const event: EmulatedEvent = {
-      user_id: String(body.user_id),
+      user_id: this.resolve(body.user_id),
       event: body.event,
       properties: body.properties ?? {},
       timestamp: body.timestamp ?? now / 1000,
@@ -149,11 +166,12 @@ export class EmulatorStore {
   /** Forgets every user and event. */
   clear(): void {
     this.users.clear();
+    this.aliases.clear();
     this.events.length = 0;
   }
 
   private upsert(userId: string | number, now: number): EmulatedUser {
-    const id = String(userId);
+    const id = this.resolve(userId);
     let user = this.users.get(id);
     if (!user) {
       user = this.newUser(id, now);

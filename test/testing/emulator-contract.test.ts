@@ -438,3 +438,31 @@ describe('lenient mode', () => {
     expect(door.emulator.events).toHaveLength(2);
   });
 });
+
+describe('alias is permanent', () => {
+  it('sends later calls under the earlier id to the merged user', async () => {
+    const door = await openDoor('fetch');
+    await door.fetch('/v2/identify', post({ user_id: 'anon-1', attributes: { a: 1 } }));
+    await door.fetch('/v2/identify', post({ user_id: 'u1', previous_id: 'anon-1' }));
+    await door.fetch('/v2/track', post({ user_id: 'anon-1', event: 'Late Event' }));
+    await door.fetch('/v2/identify', post({ user_id: 'anon-1', attributes: { b: 2 } }));
+    await door.fetch('/v2/apns/register', post({ user_id: 'anon-1', token: 't' }));
+    expect([...door.emulator.users.keys()]).toStrictEqual(['u1']);
+    expect(door.emulator.users.get('u1')).toMatchObject({
+      attributes: { a: 1, b: 2 },
+      apns: ['t'],
+      previous_ids: ['anon-1'],
+    });
+    expect(door.emulator.events.map((e) => [e.user_id, e.event])).toStrictEqual([
+      ['u1', 'Late Event'],
+    ]);
+  });
+
+  it('follows chains of aliases', async () => {
+    const door = await openDoor('fetch');
+    await door.fetch('/v2/identify', post({ user_id: 'b', previous_id: 'a' }));
+    await door.fetch('/v2/identify', post({ user_id: 'c', previous_id: 'b' }));
+    await door.fetch('/v2/track', post({ user_id: 'a', event: 'E' }));
+    expect(door.emulator.events.map((e) => e.user_id)).toStrictEqual(['c']);
+  });
+});

@@ -1,0 +1,57 @@
+// Bundles each door as an app would import it (esbuild, minified, browser platform for the
+// browser door) and fails when a door passes its budget (gzip bytes). The main entry's budget is
+// what it weighs today plus a little (libphonenumber-js's metadata ~27 KB, zod ~25 KB, @vvo/tzdb
+// ~12 KB, ky ~5 KB): shrinking it (zod/mini, a compact zone table) is open work.
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const doors = [
+  {
+    door: 'zendesk-connect/browser',
+    code: "import { createBrowserClient } from './dist/browser.js'; createBrowserClient({ endpoint: '/api/connect' });",
+    budget: 8 * 1024,
+    platform: 'browser',
+  },
+  {
+    door: 'zendesk-connect',
+    code: "import { ConnectClient } from './dist/index.js'; new ConnectClient({ apiKey: 'k' });",
+    budget: 90 * 1024,
+    platform: 'neutral',
+  },
+  {
+    door: 'zendesk-connect (mappers only)',
+    code: "import { mapIdentify, mapTrack, mapAlias } from './dist/index.js'; console.log(mapIdentify, mapTrack, mapAlias);",
+    budget: 80 * 1024,
+    platform: 'neutral',
+  },
+  {
+    door: 'zendesk-connect/proxy',
+    code: "import { createConnectProxy } from './dist/proxy.js'; console.log(createConnectProxy);",
+    budget: 8 * 1024,
+    platform: 'neutral',
+  },
+];
+
+let over = 0;
+const rows = [];
+for (const { door, code, budget, platform } of doors) {
+  const result = await build({
+    stdin: { contents: code, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform,
+    mainFields: ['module', 'main'],
+    write: false,
+    logLevel: 'error',
+  });
+  const bytes = gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+  const ok = bytes <= budget;
+  if (!ok) over++;
+  rows.push({ door, 'min+gzip KB': +(bytes / 1024).toFixed(2), 'budget KB': budget / 1024, ok });
+}
+console.table(rows);
+if (over > 0) {
+  console.error(`size-check: ${over} door(s) over budget`);
+  process.exit(1);
+}

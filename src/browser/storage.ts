@@ -1,0 +1,74 @@
+/** Where the browser client keeps the anonymous and user ids. */
+
+/** The part of the Web Storage API the browser client uses (`localStorage` fits). */
+export interface KeyValueStorage {
+  /** The value under `key`, or `null`. */
+  getItem(key: string): string | null;
+  /** Stores `value` under `key`. */
+  setItem(key: string, value: string): void;
+  /** Forgets `key`. */
+  removeItem(key: string): void;
+}
+
+/** A {@link KeyValueStorage} in memory: ids last as long as the page. */
+export function memoryStorage(): KeyValueStorage {
+  const values = new Map<string, string>();
+  return {
+    getItem: (key) => values.get(key) ?? null,
+    setItem: (key, value) => {
+      values.set(key, value);
+    },
+    removeItem: (key) => {
+      values.delete(key);
+    },
+  };
+}
+
+/**
+ * `localStorage` when it can be used (it throws in some private modes and sandboxed frames),
+ * else memory.
+ */
+export function defaultStorage(): KeyValueStorage {
+  try {
+    const storage = (globalThis as { localStorage?: KeyValueStorage }).localStorage;
+    if (storage) {
+      const probe = '__zendesk_connect_probe__';
+      storage.setItem(probe, probe);
+      storage.removeItem(probe);
+      return storage;
+    }
+  } catch {
+    // Storage is blocked: fall back to memory.
+  }
+  return memoryStorage();
+}
+
+/** Reads and writes through a storage that may start throwing at any time (quota, privacy). */
+export function safeStorage(storage: KeyValueStorage): KeyValueStorage {
+  const fallback = memoryStorage();
+  return {
+    getItem: (key) => {
+      try {
+        return storage.getItem(key) ?? fallback.getItem(key);
+      } catch {
+        return fallback.getItem(key);
+      }
+    },
+    setItem: (key, value) => {
+      fallback.setItem(key, value);
+      try {
+        storage.setItem(key, value);
+      } catch {
+        // Kept in memory only.
+      }
+    },
+    removeItem: (key) => {
+      fallback.removeItem(key);
+      try {
+        storage.removeItem(key);
+      } catch {
+        // Gone from memory at least.
+      }
+    },
+  };
+}

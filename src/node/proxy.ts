@@ -1,0 +1,82 @@
+/**
+ * `zendesk-connect/proxy/node`: the proxy's fetch handler as a `node:http` / Express listener.
+ *
+ * @packageDocumentation
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+
+/** A fetch handler, such as `createConnectProxy(…)`'s. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/**
+ * Adapts a fetch handler to `node:http` and Express: `(req, res, next?) => void`. A body that
+ * Express already parsed (`express.json()`) is passed on as JSON; otherwise the raw stream is.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createConnectProxy } from 'zendesk-connect/proxy';
+ * import { toNodeListener } from 'zendesk-connect/proxy/node';
+ *
+ * const app = express();
+ * app.all('/api/connect/*', toNodeListener(createConnectProxy({ client })));
+ * ```
+ */
+export function toNodeListener(
+  handler: FetchHandler,
+): (
+  req: IncomingMessage & { body?: unknown },
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void {
+  return (req, res, next) => {
+    respond(handler, req, res).catch((error: unknown) => {
+      if (next) next(error);
+      else if (!res.headersSent)
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"internal_error","message":"the Connect proxy failed"}}');
+      else res.destroy();
+    });
+  };
+}
+
+async function respond(
+  handler: FetchHandler,
+  req: IncomingMessage & { body?: unknown },
+  res: ServerResponse,
+): Promise<void> {
+  const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  // Express strips the mount path from req.url; originalUrl keeps it.
+  const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const url = new URL(path, `${protocol}://${req.headers.host ?? 'localhost'}`);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const method = req.method ?? 'GET';
+  let body: BodyInit | null = null;
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (req.body !== undefined) {
+      body =
+        typeof req.body === 'string' || req.body instanceof Uint8Array
+          ? (req.body as BodyInit)
+          : JSON.stringify(req.body);
+      headers.delete('content-length');
+    } else {
+      body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+    }
+  }
+  const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit & {
+    duplex: 'half';
+  });
+  const response = await handler(request);
+  const outgoing: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    outgoing[name] = value;
+  });
+  const payload = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...outgoing, 'content-length': String(payload.length) });
+  res.end(payload);
+}

@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createBrowserClient, type KeyValueStorage, memoryStorage } from '../../src/browser/index';
+import { ValidationError, VERSION } from '../../src/index';
+
+interface Sent {
+  url: string;
+  keepalive: boolean;
+  body: { batch: Record<string, unknown>[]; sentAt: string };
+}
+
+function recordingFetch(statuses: number[] = []) {
+  const sent: Sent[] = [];
+  const fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+    sent.push({
+      url: String(url),
+      keepalive: init?.keepalive === true,
+      body: JSON.parse(String(init?.body)),
+    });
+    return new Response(null, { status: statuses.shift() ?? 200 });
+  });
+  return { sent, fetch: fetch as unknown as typeof globalThis.fetch };
+}
+
+describe('createBrowserClient', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('stamps each call when it is made, carries both ids, and batches to {endpoint}/batch', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'Date'],
+      now: Date.UTC(2026, 10, 29, 9),
+    });
+    const { sent, fetch } = recordingFetch();
+    const connect = createBrowserClient({
+      endpoint: '/api/connect/',
+      storage: memoryStorage(),
+      fetch,
+      flushInterval: 1_000,
+    });
+    const anonymousId = connect.anonymousId();
+    connect.identify('019mr8mf4r', { plan: 'pro' });
+    await vi.advanceTimersByTimeAsync(400);
+    connect.track('Signed Up', { plan: 'Startup' });
+    await vi.advanceTimersByTimeAsync(600);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.url).toBe('/api/connect/batch');
+    const [identify, track] = sent[0]?.body.batch ?? [];
+    expect(identify).toMatchObject({
+      type: 'identify',
+      userId: '019mr8mf4r',
+      anonymousId,
+      traits: { plan: 'pro' },
+      timestamp: '2026-11-29T09:00:00.000Z',
+    });
+    expect(track).toMatchObject({
+      type: 'track',
+      userId: '019mr8mf4r',
+      anonymousId,
+      event: 'Signed Up',
+      timestamp: '2026-11-29T09:00:00.400Z',
+    });
+    expect(track?.context).toStrictEqual({
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      library: { name: 'zendesk-connect/browser', version: VERSION },
+    });
+    expect(identify?.messageId).not.toBe(track?.messageId);
+    expect(sent[0]?.body.sentAt).toBe('2026-11-29T09:00:01.000Z');
+  });
+
+  it('aliases the anonymous id by default and remembers the user; reset() starts over', async () => {
+    const storage = memoryStorage();
+    const { sent, fetch } = recordingFetch();
+    const connect = createBrowserClient({ endpoint: '/c', storage, fetch });
+    const anonymousId = connect.anonymousId();
+    await Promise.all([connect.alias(42), connect.flush()]);
+    expect(sent[0]?.body.batch[0]).toMatchObject({
+      type: 'alias',
+      userId: 42,
+      previousId: anonymousId,
+    });
+    expect(connect.userId()).toBe(42);
+    expect(createBrowserClient({ endpoint: '/c', storage, fetch }).userId()).toBe(42);
+    connect.reset();
+    expect(connect.userId()).toBeUndefined();
+    expect(connect.anonymousId()).not.toBe(anonymousId);
+  });
+
+  it('keeps ids in memory when storage throws', () => {
+    const broken: KeyValueStorage = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => {
+        throw new Error('SecurityError');
+      },
+    };
+    const connect = createBrowserClient({
+      endpoint: '/c',
+      storage: broken,
+      fetch: recordingFetch().fetch,
+    });
+    expect(connect.anonymousId()).toBe(connect.anonymousId());
+  });
+
+  it('uses memory when localStorage is unavailable', () => {
+    vi.stubGlobal('localStorage', {
+      setItem: () => {
+        throw new Error('blocked');
+      },
+    });
+    const connect = createBrowserClient({ endpoint: '/c', fetch: recordingFetch().fetch });
+    expect(connect.anonymousId()).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses bad calls with a ValidationError naming the field, queueing nothing', async () => {
+    const { sent, fetch } = recordingFetch();
+    const connect = createBrowserClient({ endpoint: '/c', storage: memoryStorage(), fetch });
+    await expect(connect.track('  ')).rejects.toBeInstanceOf(ValidationError);
+    await expect(connect.track('  ')).rejects.toThrow(
+      'browser: `event` must be a non-empty string',
+    );
+    await expect(connect.identify('', {})).rejects.toThrow(
+      'browser: `userId` must be a non-empty string or a finite number',
+    );
+    await expect(connect.track('e', [] as never)).rejects.toThrow(
+      'browser: `properties` must be a plain object',
+    );
+    await connect.flush();
+    expect(sent).toHaveLength(0);
+    expect(() => createBrowserClient({ endpoint: '' })).toThrow(
+      'browser: `endpoint` must be the URL of your Connect proxy',
+    );
+  });
+
+  it('retries 5xx and network errors with backoff, and gives up on other 4xx', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { sent, fetch } = recordingFetch([503, 502]);
+    const connect = createBrowserClient({ endpoint: '/c', storage: memoryStorage(), fetch });
+    const delivered = connect.track('Retried');
+    await connect.flush();
+    await delivered;
+    expect(sent).toHaveLength(3);
+    const refused = recordingFetch([403]);
+    const strict = createBrowserClient({
+      endpoint: '/c',
+      storage: memoryStorage(),
+      fetch: refused.fetch,
+    });
+    const failing = strict.track('Refused');
+    await strict.flush();
+    await expect(failing).rejects.toThrow('/c/batch answered 403');
+    expect(refused.sent).toHaveLength(1);
+    vi.restoreAllMocks();
+  });
+
+  it('on pagehide sends the queue with keepalive, in chunks that fit the 64 KiB budget', async () => {
+    const listeners = new Map<string, () => void>();
+    vi.stubGlobal('addEventListener', (type: string, listener: () => void) =>
+      listeners.set(type, listener),
+    );
+    const { sent, fetch } = recordingFetch();
+    const connect = createBrowserClient({
+      endpoint: '/c',
+      storage: memoryStorage(),
+      fetch,
+      flushInterval: 60_000,
+    });
+    const text = 'x'.repeat(25_000);
+    const calls = Array.from({ length: 4 }, (_, i) => connect.track('Big', { i, text }));
+    listeners.get('pagehide')?.();
+    await Promise.all(calls);
+    expect(sent.map((s) => s.body.batch.length)).toStrictEqual([2, 2]);
+    expect(sent.map((s) => s.keepalive)).toStrictEqual([true, false]);
+    for (const request of sent) expect(JSON.stringify(request.body).length).toBeLessThan(64 * 1024);
+  });
+});

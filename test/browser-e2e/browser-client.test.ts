@@ -1,0 +1,126 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { type PageApp, startPageApp } from './page-server';
+
+declare const connect: import('../../src/browser/index').BrowserClient;
+declare const sent: { url: string; keepalive: boolean }[];
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the browser client in headless Chromium, through the proxy, into Connect', () => {
+  let browser: Browser;
+  let app: PageApp;
+  let page: Page;
+  beforeAll(async () => {
+    [browser, app] = await Promise.all([launchChromium(), startPageApp()]);
+    page = await browser.newPage();
+    await page.goto(`${app.url}/`);
+    await page.waitForFunction(() => typeof (window as { connect?: unknown }).connect === 'object');
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([browser?.close(), app?.close()]);
+  });
+
+  it('goes anonymous identify → sign-up identify → alias → track, ending with one merged user holding the events', async () => {
+    const anonymousId = await page.evaluate(async () => {
+      const id = connect.anonymousId();
+      connect.identify({ traits: { plan: 'trial' } });
+      connect.track('Viewed Pricing', { plan: 'Startup' });
+      await connect.flush();
+      await connect.identify('019mr8mf4r', {
+        name: 'Michael Bolton',
+        email: 'mbolton@example.com',
+      });
+      await connect.alias('019mr8mf4r');
+      await connect.track('Signed Up', { plan: 'Startup', source: 'Analytics Academy' });
+      return id;
+    });
+    expect(anonymousId).toMatch(/^[0-9a-f-]{36}$/);
+    expect([...app.emulator.users.keys()]).toStrictEqual(['019mr8mf4r']);
+    const user = app.emulator.users.get('019mr8mf4r');
+    expect(user).toMatchObject({
+      first_name: 'Michael',
+      last_name: 'Bolton',
+      email: 'mbolton@example.com',
+      previous_ids: [anonymousId],
+      attributes: { plan: 'trial', name: 'Michael Bolton' },
+    });
+    expect(app.emulator.events.map((e) => [e.user_id, e.event])).toStrictEqual([
+      ['019mr8mf4r', 'Viewed Pricing'],
+      ['019mr8mf4r', 'Signed Up'],
+    ]);
+    // Stamped in the page: its timezone, and the library.
+    const identify = app.emulator.calls.find((call) =>
+      JSON.stringify(call.body).includes('"first_name":"Michael"'),
+    );
+    expect(identify).toBeDefined();
+    expect(await page.evaluate(() => localStorage.getItem('zendesk_connect.user_id'))).toBe(
+      '"019mr8mf4r"',
+    );
+  });
+
+  it('delivers what was queued when the page goes away, with keepalive', async () => {
+    await page.goto(`${app.url}/?linger=600000`);
+    await page.waitForFunction(() => typeof (window as { connect?: unknown }).connect === 'object');
+    await page.evaluate(() => {
+      connect.track('Left Page', { at: 'pricing' });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.emulator.events.some((e) => e.event === 'Left Page')).toBe(false);
+    await page.goto(`${app.url}/other`);
+    await until(
+      () => app.emulator.events.some((e) => e.event === 'Left Page'),
+      'the event sent on pagehide',
+    );
+    expect(app.emulator.events.at(-1)).toMatchObject({
+      user_id: '019mr8mf4r',
+      event: 'Left Page',
+      properties: { at: 'pricing' },
+    });
+  });
+
+  it('sends with keepalive on visibilitychange to hidden, in chunks under the keepalive budget', async () => {
+    await page.goto(`${app.url}/?linger=600000`);
+    await page.waitForFunction(() => typeof (window as { connect?: unknown }).connect === 'object');
+    const before = app.emulator.events.length;
+    const requests = await page.evaluate(async () => {
+      sent.length = 0;
+      const text = 'x'.repeat(20_000);
+      for (let i = 0; i < 5; i++) connect.track('Big', { i, text });
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      window.dispatchEvent(new Event('visibilitychange'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return sent.slice();
+    });
+    await until(() => app.emulator.events.length === before + 5, 'five big events');
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(requests.filter((r) => r.keepalive).length).toBeGreaterThanOrEqual(1);
+    expect(requests.every((r) => r.url.endsWith('/api/connect/batch'))).toBe(true);
+  });
+
+  it('reset() forgets the user and starts a new anonymous one', async () => {
+    const [before, after, userAfter] = await page.evaluate(async () => {
+      const first = connect.anonymousId();
+      connect.reset();
+      const second = connect.anonymousId();
+      const identified = connect.identify({ traits: { plan: 'free' } });
+      await connect.flush();
+      await identified;
+      return [first, second, connect.userId() ?? null];
+    });
+    expect(after).not.toBe(before);
+    expect(userAfter).toBeNull();
+    expect(app.emulator.users.get(after)).toMatchObject({
+      user_id: after,
+      attributes: { plan: 'free' },
+    });
+  });
+});
