@@ -5,19 +5,9 @@ import {
   mapGroup,
   mapRegisterPushToken,
   mapSubscription,
-  ValidationError,
   VERSION,
 } from '../../src/index';
-
-const pathsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).issues.map((issue) => issue.path);
-  }
-  return [];
-};
+import { issuePaths as pathsOf } from '../support/validation';
 
 describe('group, push-token and subscription mappers', () => {
   it('maps group to identify with group_id as a string and group_attributes', () => {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mapIdentify, ValidationError } from '../../src/index';
+import { mapIdentify } from '../../src/index';
+import { validationIssues } from '../support/validation';
 
 const body = (
   message: Parameters<typeof mapIdentify>[0],
   options?: Parameters<typeof mapIdentify>[1],
 ) => mapIdentify(message, options).body;
-
-function validationIssues(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('mapIdentify: the examples of mapping.md', () => {
   it('maps the seed identify (defaultCountry US)', () => {

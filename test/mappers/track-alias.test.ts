@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mapAlias, mapTrack, ValidationError } from '../../src/index';
+import { mapAlias, mapTrack } from '../../src/index';
+import { validationIssues as issuesOf } from '../support/validation';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 const now = () => NOW;
-
-function issuesOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('mapTrack', () => {
   it('maps the example of mapping.md', () => {
