@@ -27,7 +27,8 @@ export function toUnixSeconds(value: unknown): number | undefined {
     milliseconds = value < MILLISECONDS_FROM ? value * 1000 : value;
   else if (typeof value === 'string') milliseconds = parseIso8601(value);
   if (milliseconds === undefined || !Number.isFinite(milliseconds)) return undefined;
-  return Math.round(milliseconds) / 1000;
+  const seconds = Math.round(milliseconds) / 1000;
+  return seconds === 0 ? 0 : seconds; // never -0, which JSON cannot carry
 }
 
 /**
