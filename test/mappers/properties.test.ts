@@ -91,11 +91,11 @@ const asParsedJson = (input: unknown) => {
   }
 };
 
-/** A faithful text form of a value (bigint, Date, undefined, NaN, -0, own __proto__ keys), to detect mutation. */
+/** A faithful text form of a value (bigint, Date, undefined, NaN, own __proto__ keys), to detect mutation. */
 function snapshot(input: unknown, seen = new Set<unknown>()): string {
   if (typeof input === 'bigint') return `${input}n`;
   if (input === undefined) return 'undefined';
-  if (typeof input === 'number') return Object.is(input, -0) ? '-0' : String(input);
+  if (typeof input === 'number') return String(input); // -0 reads as 0, as JSON carries it
   if (input instanceof Date) return `Date(${input.getTime()})`;
   if (typeof input !== 'object' || input === null) return JSON.stringify(input);
   if (seen.has(input)) return '[circular]';
