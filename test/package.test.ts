@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  dependencies: Record<string, string>;
+  exports: Record<string, unknown>;
+  sideEffects: boolean;
+  type: string;
+};
+
+describe('package.json', () => {
+  it('keeps the runtime dependencies to the four of the design, pinned', () => {
+    expect(pkg.dependencies).toStrictEqual({
+      '@vvo/tzdb': '6.202.0',
+      ky: '1.14.3',
+      'libphonenumber-js': '1.13.16',
+      zod: '4.6.7',
+    });
+  });
+
+  it('is an ESM package without side effects, with a door for each subpath', () => {
+    expect([pkg.type, pkg.sideEffects]).toStrictEqual(['module', false]);
+    expect(Object.keys(pkg.exports)).toStrictEqual([
+      '.',
+      './browser',
+      './proxy',
+      './proxy/node',
+      './testing',
+      './testing/msw',
+      './testing/node',
+      './package.json',
+    ]);
+  });
+});
