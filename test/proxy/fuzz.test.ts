@@ -75,8 +75,16 @@ const message = fc.record(
   },
   { requiredKeys: ['type'] },
 );
+const valid = fc.record({
+  userId: fc.constantFrom('u1', 42, 'ü-ñ'),
+  event: fc.string({ minLength: 1, maxLength: 20 }).filter((e) => /\S/.test(e)),
+});
 const body = fc.oneof(
   fc.record({ batch: fc.array(message, { maxLength: 5 }) }).map((value) => JSON.stringify(value)),
+  fc
+    .array(valid, { minLength: 1, maxLength: 3 })
+    .map((batch) => JSON.stringify({ batch: batch.map((m) => ({ type: 'track', ...m })) })),
+  valid.map((m) => JSON.stringify(m)),
   json.map((value) => JSON.stringify(value) ?? 'null'),
   fc.string({ maxLength: 200 }),
   fc.uint8Array({ maxLength: 200 }).map((bytes) => new TextDecoder().decode(bytes)),
