@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import {
   ConnectEventSchema,
   ConnectUserSchema,
+  DisableAllTokensBodySchema,
   mapAlias,
+  mapDisablePushToken,
+  mapGroup,
   mapIdentify,
+  mapRegisterPushToken,
+  mapSubscription,
   mapTrack,
+  PushTokenBodySchema,
+  SubscribeAllBodySchema,
+  SubscribeCampaignsBodySchema,
   ValidationError,
 } from '../../src/index';
 
@@ -62,6 +71,11 @@ const message = fc.record(
     userId: value,
     anonymousId: value,
     previousId: value,
+    groupId: value,
+    platform: fc.oneof(fc.constantFrom('apns', 'fcm', 'gcm'), value),
+    token: fc.oneof(value, fc.uint8Array({ maxLength: 8 })),
+    all: value,
+    campaignIds: fc.oneof(fc.array(value, { maxLength: 3 }), value),
     event: value,
     traits: objectOrJunk,
     properties: objectOrJunk,
@@ -118,6 +132,18 @@ describe.each([
   ['identify', mapIdentify, ConnectUserSchema],
   ['track', mapTrack, ConnectEventSchema],
   ['alias', mapAlias, ConnectUserSchema],
+  ['group', mapGroup, ConnectUserSchema],
+  ['registerPushToken', mapRegisterPushToken, PushTokenBodySchema],
+  [
+    'disablePushToken',
+    mapDisablePushToken,
+    z.union([PushTokenBodySchema, DisableAllTokensBodySchema]),
+  ],
+  [
+    'subscribe',
+    (m: never) => mapSubscription('subscribe', m),
+    z.union([SubscribeAllBodySchema, SubscribeCampaignsBodySchema]),
+  ],
 ] as const)('%s on arbitrary input', (_name, map, wireSchema) => {
   const run = (input: unknown) => {
     const before = snapshot(input);
