@@ -10,7 +10,7 @@ import {
 } from '../schemas/wire';
 import { connectErrorResponse, describeWireIssues, wireIssueMessage } from './connect-errors';
 import { type EmulatorSnapshot, renderEventsPage, snapshotOf } from './events-page';
-import { ConnectEmulatorFaults, type Fault } from './faults';
+import { ConnectEmulatorFaults, type FailOptions, type Fault } from './faults';
 import {
   jsonResponse,
   type PlainRequest,
@@ -107,7 +107,10 @@ const OK: PlainResponse = { status: 200, headers: {}, body: '' };
 /**
  * Creates a Connect emulator: every endpoint of the wire contract, Connect's validation and
  * error bodies, upsert and alias-merge semantics, recorded calls, fault injection and an events
- * page at `GET /`.
+ * page at `GET /`. Besides `emulator.faults`, tests in another process can drive it over HTTP:
+ * `POST /_emulator/reset`, `/_emulator/faults/fail` (`{ count, status, retryAfter }`),
+ * `/_emulator/faults/drop` (`{ count }`), `/_emulator/faults/delay` (`{ ms, count }`),
+ * `/_emulator/faults/clear`; `GET /_emulator/state` answers the users and recent events.
  *
  * @example
  * ```ts
@@ -269,6 +272,9 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
     if (request.method === 'GET' && path === '/_emulator/state') {
       return jsonResponse(200, snapshotOf(store.users.values(), store.events, now()));
     }
+    if (request.method === 'POST' && path.startsWith('/_emulator/')) {
+      return control(path, parseJson(await request.text()));
+    }
     const call: RecordedCall = {
       method: request.method,
       path,
@@ -281,6 +287,40 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
     const response = await handleApi(request, path, call);
     call.status = response.status;
     return response;
+  }
+
+  /** Control over HTTP, for tests in another process, runtime or browser. */
+  function control(path: string, body: unknown): PlainResponse {
+    const options = (typeof body === 'object' && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    >;
+    const count = typeof options.count === 'number' ? options.count : 1;
+    switch (path) {
+      case '/_emulator/reset':
+        store.clear();
+        calls.length = 0;
+        faults.clear();
+        return jsonResponse(200, { ok: true });
+      case '/_emulator/faults/fail': {
+        const fail: FailOptions = {};
+        if (typeof options.retryAfter === 'number' || typeof options.retryAfter === 'string')
+          fail.retryAfter = options.retryAfter;
+        faults.failNext(count, typeof options.status === 'number' ? options.status : 500, fail);
+        return jsonResponse(200, { ok: true });
+      }
+      case '/_emulator/faults/drop':
+        faults.dropNext(count);
+        return jsonResponse(200, { ok: true });
+      case '/_emulator/faults/delay':
+        faults.delay(typeof options.ms === 'number' ? options.ms : 1_000, count);
+        return jsonResponse(200, { ok: true });
+      case '/_emulator/faults/clear':
+        faults.clear();
+        return jsonResponse(200, { ok: true });
+      default:
+        return connectErrorResponse(404, `no such emulator control: ${path}`);
+    }
   }
 
   return {
