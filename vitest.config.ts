@@ -1,4 +1,22 @@
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+
+// Debian's Chromium, never a downloaded build; without the background-networking flags it keeps
+// dialling out on this closed network.
+const chromium = playwright({
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+});
 
 export default defineConfig({
   test: {
@@ -24,6 +42,21 @@ export default defineConfig({
           provide: { runtime: 'edge' },
           environment: 'edge-runtime',
           globalSetup: ['test/contract/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/contract/**/*.test.ts'],
+          provide: { runtime: 'browser' },
+          globalSetup: ['test/contract/global-setup.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium,
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
     ],

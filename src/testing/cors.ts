@@ -10,6 +10,8 @@ export function corsHeaders(
     'access-control-allow-methods': 'GET, POST, OPTIONS',
     'access-control-allow-headers': requestedHeaders ?? '*',
     'access-control-max-age': '600',
+    // Without this a page cannot read Retry-After, and its client retries blind.
+    'access-control-expose-headers': 'Retry-After',
     vary: 'Origin',
   };
 }
