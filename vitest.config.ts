@@ -1,3 +1,4 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
@@ -41,6 +42,20 @@ export default defineConfig({
           include: ['test/contract/**/*.test.ts'],
           provide: { runtime: 'edge' },
           environment: 'edge-runtime',
+          globalSetup: ['test/contract/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [
+          cloudflareTest({
+            miniflare: { compatibilityDate: '2026-01-01', compatibilityFlags: ['nodejs_compat'] },
+          }),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/contract/**/*.test.ts'],
+          provide: { runtime: 'workers' },
           globalSetup: ['test/contract/global-setup.ts'],
         },
       },

@@ -6,7 +6,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     emulatorUrl: string;
     /** The runtime the project claims to run the suite in. */
-    runtime: 'node' | 'edge' | 'browser';
+    runtime: 'node' | 'edge' | 'browser' | 'workers';
   }
 }
 
