@@ -10,7 +10,14 @@ export interface KeyValueStorage {
   removeItem(key: string): void;
 }
 
-/** A {@link KeyValueStorage} in memory: ids last as long as the page. */
+/**
+ * A {@link KeyValueStorage} in memory: ids last as long as the page.
+ *
+ * @example
+ * ```ts
+ * createBrowserClient({ endpoint: '/api/connect', storage: memoryStorage() });
+ * ```
+ */
 export function memoryStorage(): KeyValueStorage {
   const values = new Map<string, string>();
   return {
@@ -26,7 +33,13 @@ export function memoryStorage(): KeyValueStorage {
 
 /**
  * `localStorage` when it can be used (it throws in some private modes and sandboxed frames),
- * else memory.
+ * else memory. The browser client's default.
+ *
+ * @example
+ * ```ts
+ * const storage = defaultStorage();
+ * storage.getItem('zendesk_connect.anonymous_id');
+ * ```
  */
 export function defaultStorage(): KeyValueStorage {
   try {

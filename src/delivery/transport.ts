@@ -221,7 +221,16 @@ function connectErrorBody(text: string): { code?: number; message?: string } {
   }
 }
 
-/** `Retry-After` in milliseconds: seconds or an HTTP date. */
+/**
+ * `Retry-After` in milliseconds: seconds or an HTTP date (never negative).
+ *
+ * @example
+ * ```ts
+ * retryAfterOf('3');                             // 3000
+ * retryAfterOf('Wed, 21 Oct 2015 07:28:00 GMT'); // 0 (in the past)
+ * retryAfterOf(null);                            // undefined
+ * ```
+ */
 export function retryAfterOf(header: string | null): number | undefined {
   if (header === null || header.trim() === '') return undefined;
   const seconds = Number(header);

@@ -369,7 +369,15 @@ function recordedHeaders(headers: Record<string, string>): Record<string, string
   return key === undefined ? headers : { ...headers, 'x-outbound-key': maskKey(key) };
 }
 
-/** Masks a key for the record: enough to tell keys apart, never the key. */
+/**
+ * Masks a key for the record: enough to tell keys apart, never the key.
+ *
+ * @example
+ * ```ts
+ * maskKey('a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6'); // '****c5d6'
+ * maskKey('short');                            // '****'
+ * ```
+ */
 export function maskKey(key: string): string {
   return key.length >= 16 ? `****${key.slice(-4)}` : '****';
 }

@@ -14,7 +14,14 @@ export interface EmulatorSnapshot {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The snapshot of users and of the last 24 hours of events at `now`. */
+/**
+ * The snapshot of users and of the last 24 hours of events at `now`.
+ *
+ * @example
+ * ```ts
+ * const { eventCounts } = snapshotOf(emulator.users.values(), emulator.events, Date.now());
+ * ```
+ */
 export function snapshotOf(
   users: Iterable<EmulatedUser>,
   events: readonly EmulatedEvent[],
@@ -35,7 +42,14 @@ export function snapshotOf(
 const escapeHtml = (value: unknown): string =>
   String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The events page for a snapshot. */
+/**
+ * The events page for a snapshot: plain, self-contained HTML (what `GET /` answers).
+ *
+ * @example
+ * ```ts
+ * const html = renderEventsPage(emulator.snapshot());
+ * ```
+ */
 export function renderEventsPage(snapshot: EmulatorSnapshot): string {
   const userRows = snapshot.users
     .map(
