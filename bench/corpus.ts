@@ -1,17 +1,6 @@
 /** Seeded generators of distinct Segment-style messages, shared by the benchmarks. */
 import type { AliasMessage, IdentifyMessage, TrackMessage } from '../src/index';
-
-/** A small seeded PRNG (mulberry32), so every run measures the same corpus. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/support/seeded-random';
 
 const FIRST = ['Michael', 'Ann', 'José', 'Zoë', 'Li', 'Mary Ann', 'Oluwaseun', 'Björn'];
 const LAST = ['Bolton', 'van der Berg', 'Nakamura', "O'Neil", 'Smith', 'Okafor'];

@@ -6,6 +6,7 @@
 import { BadRequestError, ConnectClient, type DeliveryResult } from '../../src/index';
 import { startConnectEmulatorServer } from '../../src/node/testing';
 import type { Fault } from '../../src/testing/index';
+import { seededRandom } from '../support/seeded-random';
 
 export interface SoakOptions {
   messages: number;
@@ -32,19 +33,8 @@ export interface SoakReport {
   seconds: number;
 }
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const server = await startConnectEmulatorServer({ cors: false });
   const { emulator } = server;
   const faults: Record<string, number> = { '500/503': 0, '429': 0, drop: 0, slow: 0 };
