@@ -45,14 +45,53 @@ export type SendResult =
   | { ok: true; attempts: number }
   | { ok: false; attempts: number; error: ConnectError };
 
+/** One request on its way: what the shared ky hooks need to know about it, by its GUID. */
+interface Flight {
+  path: string;
+  messageCount: number;
+  started: number;
+  attempts: number;
+}
+
 /** Sends requests to Connect; never throws, never leaks the key into an error. */
 export class Transport {
   private readonly ky: KyInstance;
+  private readonly flights = new Map<string, Flight>();
 
   constructor(private readonly options: TransportOptions) {
+    const { emitter, retry } = options;
+    const flightOf = (request: Request | undefined) =>
+      request ? this.flights.get(request.headers.get('x-outbound-guid') ?? '') : undefined;
+    // Request and response events come from a thin wrapper around fetch rather than ky hooks:
+    // per-call hooks cost a deep merge on every request, and an afterResponse hook clones every
+    // response.
+    const observedFetch = async (request: Request, init?: RequestInit): Promise<Response> => {
+      const flight = flightOf(request);
+      const requestId = request.headers.get('x-outbound-guid') ?? '';
+      if (flight && emitter.has('request')) {
+        emitter.emit('request', {
+          path: flight.path,
+          requestId,
+          attempt: flight.attempts,
+          messageCount: flight.messageCount,
+        });
+      }
+      const attemptStarted = Date.now();
+      const response = await options.fetch(request, init);
+      if (flight && emitter.has('response')) {
+        emitter.emit('response', {
+          path: flight.path,
+          requestId,
+          attempt: flight.attempts,
+          status: response.status,
+          durationMs: Date.now() - attemptStarted,
+        });
+      }
+      return response;
+    };
     this.ky = ky.create({
       prefixUrl: options.baseUrl,
-      fetch: options.fetch as typeof fetch,
+      fetch: observedFetch as typeof fetch,
       timeout: options.timeout,
       signal: options.signal,
       headers: {
@@ -60,15 +99,40 @@ export class Transport {
         'X-Outbound-Client': `zendesk-connect/${VERSION}`,
       },
       retry: {
-        limit: options.retry.maxRetries,
+        limit: retry.maxRetries,
         methods: ['post'],
         statusCodes: RETRY_STATUSES,
         afterStatusCodes: RETRY_STATUSES,
-        maxRetryAfter: options.retry.maxRetryAfter,
-        backoffLimit: options.retry.maxDelay,
-        delay: (attempt) => options.retry.initialDelay * 2 ** (attempt - 1),
+        maxRetryAfter: retry.maxRetryAfter,
+        backoffLimit: retry.maxDelay,
+        delay: (attempt) => retry.initialDelay * 2 ** (attempt - 1),
         jitter: true,
         retryOnTimeout: true,
+        shouldRetry: ({ error }) => {
+          if (error.name === 'AbortError' || options.signal.aborted) return false;
+          const flight = flightOf((error as { request?: Request }).request);
+          return flight && Date.now() - flight.started >= retry.maxElapsed ? false : undefined;
+        },
+      },
+      hooks: {
+        beforeRetry: [
+          ({ request, error, retryCount }) => {
+            const flight = flightOf(request);
+            if (!flight) return;
+            // The backoff may have carried us past the limit: no attempt starts after it.
+            if (Date.now() - flight.started >= retry.maxElapsed) throw error;
+            flight.attempts++;
+            if (emitter.has('retry')) {
+              const requestId = request.headers.get('x-outbound-guid') ?? '';
+              emitter.emit('retry', {
+                path: flight.path,
+                requestId,
+                retryCount,
+                error: this.describeQuickly(error, flight.path, flight.attempts - 1),
+              });
+            }
+          },
+        ],
       },
     });
   }
@@ -76,69 +140,27 @@ export class Transport {
   /** POSTs `body` as JSON to `path` (`/v2/…`), with one `X-Outbound-GUID` for every attempt. */
   async send(path: string, body: unknown): Promise<SendResult> {
     const requestId = crypto.randomUUID();
-    const { emitter, retry } = this.options;
-    const started = Date.now();
-    let attempts = 1;
-    let attemptStarted = 0;
+    const flight: Flight = {
+      path,
+      messageCount: Array.isArray(body) ? body.length : 1,
+      started: Date.now(),
+      attempts: 1,
+    };
+    this.flights.set(requestId, flight);
     try {
       await this.ky.post(path.replace(/^\//, ''), {
         json: body,
         headers: { 'X-Outbound-GUID': requestId },
-        retry: {
-          shouldRetry: ({ error }) =>
-            error.name === 'AbortError' || Date.now() - started >= retry.maxElapsed
-              ? false
-              : undefined,
-        },
-        // Hooks only when someone listens: an afterResponse hook makes ky clone every response.
-        hooks: {
-          beforeRequest:
-            emitter.has('request') || emitter.has('response')
-              ? [
-                  () => {
-                    attemptStarted = Date.now();
-                    emitter.emit('request', {
-                      path,
-                      requestId,
-                      attempt: attempts,
-                      messageCount: Array.isArray(body) ? body.length : 1,
-                    });
-                  },
-                ]
-              : [],
-          afterResponse: emitter.has('response')
-            ? [
-                (_request, _options, response) => {
-                  emitter.emit('response', {
-                    path,
-                    requestId,
-                    attempt: attempts,
-                    status: response.status,
-                    durationMs: Date.now() - attemptStarted,
-                  });
-                },
-              ]
-            : [],
-          beforeRetry: [
-            ({ error, retryCount }) => {
-              // The backoff may have carried us past the limit: no attempt starts after it.
-              if (Date.now() - started >= retry.maxElapsed) throw error;
-              attempts++;
-              if (emitter.has('retry')) {
-                emitter.emit('retry', {
-                  path,
-                  requestId,
-                  retryCount,
-                  error: this.describeQuickly(error, path, attempts - 1),
-                });
-              }
-            },
-          ],
-        },
       });
-      return { ok: true, attempts };
+      return { ok: true, attempts: flight.attempts };
     } catch (error) {
-      return { ok: false, attempts, error: await this.describe(error, path, attempts, requestId) };
+      return {
+        ok: false,
+        attempts: flight.attempts,
+        error: await this.describe(error, path, flight.attempts, requestId),
+      };
+    } finally {
+      this.flights.delete(requestId);
     }
   }
 
