@@ -53,12 +53,22 @@ export function parseIso8601(text: string): number | undefined {
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
     return undefined;
-  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, ms);
-  const epoch = date.getTime() - offsetMinutes(zone) * 60_000;
-  return date.getUTCDate() === day && Number.isFinite(epoch) ? epoch : undefined;
+  if (day > daysInMonth(year, month)) return undefined;
+  const ms = fraction === '' ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
+  // Date.UTC reads years 0–99 as 1900–1999; those few go through setUTCFullYear.
+  let utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (year < 100) {
+    const date = new Date(utc);
+    date.setUTCFullYear(year);
+    utc = date.getTime();
+  }
+  const epoch = utc - offsetMinutes(zone) * 60_000;
+  return Number.isFinite(epoch) ? epoch : undefined;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function offsetMinutes(zone: string): number {

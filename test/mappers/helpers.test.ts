@@ -7,6 +7,7 @@ import {
   jsonSafeCopy,
   MAX_JSON_DEPTH,
   normalizeTraitKey,
+  parseIso8601,
   pushFieldFor,
   pushTokenText,
   splitName,
@@ -68,6 +69,20 @@ describe('push tokens', () => {
     expect(pushFieldFor('android', 'gcm')).toBe('gcm');
     expect(pushFieldFor('windows')).toBeUndefined();
     expect(pushFieldFor(undefined)).toBeUndefined();
+  });
+});
+
+describe('parseIso8601', () => {
+  it('knows month lengths and leap years, and years below 100', () => {
+    expect(parseIso8601('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIso8601('2023-02-29')).toBeUndefined();
+    expect(parseIso8601('1900-02-29')).toBeUndefined();
+    expect(parseIso8601('2000-02-29')).toBe(Date.UTC(2000, 1, 29));
+    expect(parseIso8601('2015-04-31')).toBeUndefined();
+    expect(parseIso8601('0042-01-02T03:04:05Z')).toBe(new Date('0042-01-02T03:04:05Z').getTime());
+    expect(parseIso8601('2015-04-06T12:31:32.5+02:00')).toBe(
+      Date.parse('2015-04-06T10:31:32.500Z'),
+    );
   });
 });
 
