@@ -26,6 +26,11 @@ export class Fifo<T> {
     return taken;
   }
 
+  /** The item `index` places from the front, without removing it. */
+  at(index: number): T | undefined {
+    return this.items[this.head + index];
+  }
+
   /** Removes and returns every item. */
   drain(): T[] {
     return this.take(this.length);

@@ -234,17 +234,45 @@ export class DeliveryQueue {
     }
   }
 
-  /** The next request's messages: full batches first; partial ones too once they may go. Users before events. */
+  /**
+   * The next request's messages: full batches first; partial ones too once they may go. Users
+   * before events, except that an alias waits until every event queued before it has settled:
+   * Connect moves the earlier user's events when it merges, so an event that arrived after the
+   * alias would stay behind on the old id.
+   */
   private takeBatch(partialAllowed: boolean): Entry[] | undefined {
     const { maxBatchSize } = this.options;
-    for (const lane of ['users', 'events'] as const) {
-      if (this.lanes[lane].length >= maxBatchSize) return this.lanes[lane].take(maxBatchSize);
-    }
+    const users = this.usersReady(maxBatchSize);
+    if (users >= maxBatchSize) return this.lanes.users.take(maxBatchSize);
+    if (this.lanes.events.length >= maxBatchSize) return this.lanes.events.take(maxBatchSize);
     if (!partialAllowed) return undefined;
-    if (this.lanes.users.length > 0) return this.lanes.users.take(maxBatchSize);
+    if (users > 0) return this.lanes.users.take(users);
     if (this.lanes.direct.length > 0) return this.lanes.direct.take(1);
     if (this.lanes.events.length > 0) return this.lanes.events.take(maxBatchSize);
     return undefined;
+  }
+
+  /** How many users-lane messages, from the front, may go now (up to `limit`). */
+  private usersReady(limit: number): number {
+    const lane = this.lanes.users;
+    const oldestEvent = this.oldestUnsettledEvent();
+    let ready = 0;
+    while (ready < Math.min(limit, lane.length)) {
+      const entry = lane.at(ready) as Entry;
+      if (entry.message.type === 'alias' && entry.seq > oldestEvent) break;
+      ready++;
+    }
+    return ready;
+  }
+
+  /** The enqueue order of the oldest event not yet settled (queued or in flight), or Infinity. */
+  private oldestUnsettledEvent(): number {
+    let oldest = this.lanes.events.at(0)?.seq ?? Number.POSITIVE_INFINITY;
+    for (const batch of this.inFlightBatches) {
+      const first = batch[0];
+      if (first?.message.lane === 'events' && first.seq < oldest) oldest = first.seq;
+    }
+    return oldest;
   }
 
   private async sendBatch(batch: Entry[]): Promise<void> {

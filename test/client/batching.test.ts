@@ -61,7 +61,7 @@ describe('ConnectClient batching', () => {
     const { emulator, connect } = connectToEmulator();
     connect.track({ userId: 'u1', event: 'A' });
     connect.registerPushToken({ userId: 'u1', platform: 'apns', token: 'tok' });
-    connect.alias({ userId: 'u1', previousId: 'anon' });
+    connect.group({ userId: 'u1', groupId: 'g' });
     connect.track({ userId: 'u1', event: 'B' });
     connect.identify({ userId: 'u1' });
     await connect.flush();
@@ -71,9 +71,31 @@ describe('ConnectClient batching', () => {
       ['/v2/track/batch', 2],
     ]);
     expect(emulator.calls[0]?.body).toStrictEqual([
-      { user_id: 'u1', previous_id: 'anon' },
+      { user_id: 'u1', group_id: 'g', group_attributes: {} },
       { user_id: 'u1', attributes: {} },
     ]);
+  });
+
+  it('holds an alias until the events queued before it have settled, so they follow the merge', async () => {
+    const { emulator, connect } = connectToEmulator();
+    // The events' request is slow to answer.
+    emulator.faults.use(({ path }) =>
+      path === '/v2/track/batch' ? { kind: 'delay', ms: 30 } : undefined,
+    );
+    connect.identify({ anonymousId: 'anon-1', traits: { plan: 'trial' } });
+    connect.track({ anonymousId: 'anon-1', event: 'Viewed Pricing' });
+    connect.alias({ userId: 'u1', previousId: 'anon-1' });
+    connect.identify({ userId: 'u1', traits: { name: 'Ann Lee' } });
+    connect.track({ userId: 'u1', event: 'Signed Up' });
+    await connect.flush();
+    expect(requestShapes(emulator)).toStrictEqual([
+      ['/v2/identify', 1],
+      ['/v2/track/batch', 2],
+      ['/v2/identify/batch', 2],
+    ]);
+    // The alias went only after the slow event request had been answered.
+    const trackAnswered = emulator.calls[1]!.time + 30;
+    expect(emulator.calls[2]!.time).toBeGreaterThanOrEqual(trackAnswered - 1);
   });
 
   it('waits flushInterval for company, then sends', async () => {
