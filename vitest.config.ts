@@ -18,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
+          setupFiles: ['test/support/fast-check-setup.ts'],
           provide: { runtime: 'node' },
           environment: 'node',
           globalSetup: ['test/contract/global-setup.ts'],

@@ -51,7 +51,10 @@ export const SubscriptionMessageSchema = z.looseObject(
     userId: IdSchema,
     campaignIds: z
       .array(IdSchema, { error: 'must be an array of campaign ids' })
-      .min(1, { error: 'must not be empty; leave it out for every campaign' })
+      // A refinement, not .min(): see PushTokenBodySchema in ./wire.
+      .refine((ids) => ids.length > 0, {
+        error: 'must not be empty; leave it out for every campaign',
+      })
       .nullish(),
     messageId: z.string().nullish(),
   },

@@ -70,7 +70,8 @@ export const ConnectClientOptionsSchema = MappingOptionsSchema.omit({ now: true 
   /** The private key of the Connect environment, sent as `X-Outbound-Key`. */
   apiKey: z
     .string({ error: 'is required: the private key of your Connect environment' })
-    .min(1, { error: 'must not be empty' }),
+    // A refinement, not .min(): see PushTokenBodySchema in ./wire.
+    .refine((key) => key.length > 0, { error: 'must not be empty' }),
   /** Connect's base URL. Default `https://api.outbound.io`; https unless the host is loopback. */
   baseUrl: z.string().optional(),
   /** The fetch to use. Default `globalThis.fetch`. */

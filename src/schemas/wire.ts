@@ -64,7 +64,12 @@ export const ConnectEventSchema = z.object({
 });
 
 /** Body of `/v2/{apns|fcm|gcm}/register`, and of `/disable` for one token. */
-export const PushTokenBodySchema = z.object({ user_id: Id, token: z.string().min(1) });
+// Length checks are refinements, not .min(): zod's .min() reads `input.length` even after the type
+// check failed, and throws a TypeError for `{ length: Object.create(null) }`.
+export const PushTokenBodySchema = z.object({
+  user_id: Id,
+  token: z.string().refine((token) => token.length > 0, { error: 'must not be empty' }),
+});
 
 /** Body of `/v2/{apns|fcm|gcm}/disable` for every token of the platform. */
 export const DisableAllTokensBodySchema = z.object({ user_id: Id, all: z.literal(true) });
@@ -75,7 +80,9 @@ export const SubscribeAllBodySchema = z.object({ user_id: Id });
 /** Body of `/v2/{subscribe|unsubscribe}/campaigns`. */
 export const SubscribeCampaignsBodySchema = z.object({
   user_id: Id,
-  campaign_ids: z.array(z.union([z.number(), z.string()])).min(1, { error: 'must not be empty' }),
+  campaign_ids: z
+    .array(z.union([z.number(), z.string()]))
+    .refine((ids) => ids.length > 0, { error: 'must not be empty' }),
 });
 
 /**

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
+  ConnectClient,
   ConnectEventSchema,
   ConnectUserSchema,
   DisableAllTokensBodySchema,
@@ -187,5 +188,16 @@ describe('hostile objects', () => {
     expect(() => mapIdentify({ anonymousId: hostile })).toThrow(ValidationError);
     expect(() => mapTrack({ userId: 'u', event: hostile })).toThrow(ValidationError);
     expect(() => mapAlias({ userId: hostile })).toThrow(ValidationError);
+  });
+
+  it('get a ValidationError when their length cannot be a number (zod .min() would throw a TypeError)', () => {
+    const length = Object.create(null);
+    expect(() =>
+      mapSubscription('subscribe', { userId: 'u', campaignIds: { length } as never }),
+    ).toThrow(ValidationError);
+    expect(() =>
+      mapRegisterPushToken({ userId: 'u', platform: 'apns', token: { length } as never }),
+    ).toThrow(ValidationError);
+    expect(() => new ConnectClient({ apiKey: { length } as never })).toThrow(ValidationError);
   });
 });
