@@ -65,7 +65,7 @@ export interface CloseOptions {
  * ```ts
  * import { ConnectClient } from 'zendesk-connect';
  *
- * const connect = new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! });
+ * const connect = new ConnectClient({ apiKey: env.CONNECT_API_KEY }); // a server-side secret
  * connect.on('error', ({ error, messageId }) => console.error(messageId, error.message));
  *
  * await connect.identify({ userId: '019mr8mf4r', traits: { name: 'Michael Bolton', email: 'mbolton@example.com' } });

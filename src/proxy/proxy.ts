@@ -67,7 +67,7 @@ export interface ProxyIssue {
  * import { createConnectProxy } from 'zendesk-connect/proxy';
  *
  * export const POST = createConnectProxy({
- *   client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
+ *   client: new ConnectClient({ apiKey: env.CONNECT_API_KEY }), // a server-side secret
  *   authorize: async ({ request, message }) => !message.userId || (await sessionUserId(request)) === message.userId,
  *   allowedOrigins: ['https://app.example.com'],
  * });

@@ -115,7 +115,7 @@ export const ConnectClientOptionsSchema = MappingOptionsSchema.omit({ now: true 
  * @example
  * ```ts
  * const options: ConnectClientOptions = {
- *   apiKey: process.env.CONNECT_API_KEY!,
+ *   apiKey: env.CONNECT_API_KEY, // the secret, from wherever your runtime keeps it
  *   defaultCountry: 'US',
  *   maxRetries: 3,
  *   flushInterval: 25,
