@@ -15,8 +15,7 @@ const shared: Options = { target: 'es2022', sourcemap: true, treeshake: true, ex
 
 export default defineConfig([
   { ...shared, entry: doors, format: ['esm'], dts: true },
-  // ky is ESM-only: the CJS build inlines it, or `require` fails on Node < 20.19.
-  { ...shared, entry: doors, format: ['cjs'], dts: true, noExternal: ['ky'] },
+  { ...shared, entry: doors, format: ['cjs'], dts: true },
   {
     ...shared,
     entry: { 'connect-emulator': 'src/node/cli.ts' },

@@ -5,7 +5,8 @@ import {
   type DeliveryResult,
   type Lane,
 } from './delivery/queue';
-import { type ResolvedRetryPolicy, Transport } from './delivery/transport';
+import type { ResolvedRetryPolicy } from './delivery/retry-policy';
+import { Transport } from './delivery/transport';
 import { ClientClosedError } from './errors';
 import {
   mapDisablePushToken,

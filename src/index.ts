@@ -6,7 +6,8 @@
 export { type CloseOptions, ConnectClient } from './client';
 export type { CallType, ConnectClientEvents, DropReason, Listener } from './delivery/events';
 export type { DeliveryReport, DeliveryResult } from './delivery/queue';
-export { RETRY_STATUSES, retryAfterOf } from './delivery/transport';
+export { RETRY_STATUSES, retryAfterOf } from './delivery/retry-policy';
+export type { FetchLike } from './delivery/transport';
 export * from './errors';
 export {
   mapDisablePushToken,

@@ -23,8 +23,15 @@ export interface ConnectClientEvents {
   error: { error: ConnectError; messageId: string; type: CallType };
   /** A message was dropped without being sent. */
   drop: { reason: DropReason; messageId: string; type: CallType; error?: ConnectError };
-  /** A request is about to be retried. */
-  retry: { path: string; requestId: string; retryCount: number; error: ConnectError };
+  /** A request failed and will be tried again after `delayMs`. */
+  retry: {
+    path: string;
+    requestId: string;
+    retryCount: number;
+    /** How long the client waits before the retry (Retry-After, else the jittered backoff). */
+    delayMs: number;
+    error: ConnectError;
+  };
   /** The mapping warned about a call (it was still sent). */
   warning: { warning: MappingWarning; messageId: string; type: CallType };
   /** A request (one attempt) is being sent. */

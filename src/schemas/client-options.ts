@@ -74,8 +74,11 @@ export const ConnectClientOptionsSchema = MappingOptionsSchema.omit({ now: true 
     .refine((key) => key.length > 0, { error: 'must not be empty' }),
   /** Connect's base URL. Default `https://api.outbound.io`; https unless the host is loopback. */
   baseUrl: z.string().optional(),
-  /** The fetch to use. Default `globalThis.fetch`. */
-  fetch: fn<(input: Request, init?: RequestInit) => Promise<Response>>().optional(),
+  /**
+   * The fetch to use. Default `globalThis.fetch`. It is called with a URL string and a
+   * `RequestInit` (method, headers, a string body and an abort signal).
+   */
+  fetch: fn<(url: string, init: RequestInit) => Promise<Response>>().optional(),
   /** Milliseconds one attempt may take. Default 10 s. */
   timeout: positiveMs.optional(),
   /** Shorthand for `retry.maxRetries`. */

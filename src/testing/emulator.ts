@@ -53,8 +53,11 @@ export interface RecordedCall {
  * (`zendesk-connect/testing/node`).
  */
 export interface ConnectEmulator {
-  /** Answers a request as Connect would: `(Request) => Promise<Response>`. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * Answers a request as Connect would. Shaped like `globalThis.fetch`, so it can stand in for it
+   * (a client's `fetch` option) or serve as a `(Request) => Promise<Response>` handler.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** The same handler without `Request`/`Response` objects, for adapters that can skip them. */
   handle(request: PlainRequest): Promise<PlainResponse>;
   /** Users by id (ids are strings, as Connect stores them). */
@@ -324,7 +327,11 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
   }
 
   return {
-    fetch: async (request) => responseOf(await handle(plainRequestOf(request))),
+    fetch: async (input, init) => {
+      const request =
+        input instanceof Request && init === undefined ? input : new Request(input, init);
+      return responseOf(await handle(plainRequestOf(request)));
+    },
     handle,
     get users() {
       return store.users;

@@ -133,12 +133,12 @@ describe('ConnectClient batching', () => {
     let inFlight = 0;
     let peak = 0;
     const emulator = createConnectEmulator();
-    const fetchSpy = async (request: Request) => {
+    const fetchSpy = async (url: string, init: RequestInit) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 20));
       try {
-        return await emulator.fetch(request);
+        return await emulator.fetch(url, init);
       } finally {
         inFlight--;
       }

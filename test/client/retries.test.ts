@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   BadRequestError,
+  ClientClosedError,
   ConnectApiError,
   ConnectionError,
   RateLimitError,
@@ -82,6 +83,36 @@ describe('ConnectClient retries', () => {
     emulator.faults.failNext(1, 429, { retryAfter: 3_600 });
     await settle(connect.track({ userId: 'u', event: 'e' }));
     expect(emulator.calls[1]!.time - emulator.calls[0]!.time).toBe(2_000);
+  });
+
+  it('announces each retry with its wait: Retry-After when sent, else the jittered backoff', async () => {
+    const { emulator, connect } = connectToEmulator({ retry: { initialDelay: 200 } });
+    emulator.faults.failNext(1, 503);
+    emulator.faults.failNext(1, 429, { retryAfter: 7 });
+    const retries: Array<[number, number, string, string]> = [];
+    connect.on('retry', ({ retryCount, delayMs, error, requestId }) =>
+      retries.push([retryCount, delayMs, error.name, requestId]),
+    );
+    await settle(connect.track({ userId: 'u', event: 'e' }));
+    const guid = emulator.calls[0]!.headers['x-outbound-guid']!;
+    expect(retries).toStrictEqual([
+      [1, 100, 'ServerError', guid],
+      [2, 7_000, 'RateLimitError', guid],
+    ]);
+  });
+
+  it('close() ends a Retry-After wait at its deadline: the message fails as ClientClosedError', async () => {
+    const { emulator, connect } = connectToEmulator();
+    emulator.faults.failNext(1, 503, { retryAfter: 60 });
+    const delivery = connect.track({ userId: 'u', event: 'e' });
+    await vi.advanceTimersByTimeAsync(20);
+    const closing = connect.close({ timeout: 1_000 });
+    const { error } = await settle(delivery);
+    expect(error).toBeInstanceOf(ClientClosedError);
+    expect(await closing).toStrictEqual({ delivered: 0, failed: 1, dropped: 0 });
+    // Settled at the deadline, not after the minute Connect asked for.
+    expect(Date.now() - T0).toBeLessThan(1_500);
+    expect(emulator.calls).toHaveLength(1);
   });
 
   it.each([

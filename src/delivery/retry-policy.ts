@@ -1,0 +1,60 @@
+/** When a failed attempt is tried again, and after how long. */
+
+/** Statuses worth another attempt; every other error status is final. */
+export const RETRY_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
+
+/** The retry policy with every default filled in. */
+export interface ResolvedRetryPolicy {
+  maxRetries: number;
+  initialDelay: number;
+  maxDelay: number;
+  maxRetryAfter: number;
+  maxElapsed: number;
+}
+
+/**
+ * The wait before retry number `retry` (1-based): full jitter over an exponential backoff capped
+ * at `maxDelay`; or, when Connect sent `Retry-After`, exactly that, capped at `maxRetryAfter`.
+ */
+export function retryDelay(
+  policy: ResolvedRetryPolicy,
+  retry: number,
+  retryAfterMs: number | undefined,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxRetryAfter);
+  return Math.min(policy.maxDelay, Math.random() * policy.initialDelay * 2 ** (retry - 1));
+}
+
+/**
+ * `Retry-After` in milliseconds: seconds or an HTTP date (never negative).
+ *
+ * @example
+ * ```ts
+ * retryAfterOf('3');                             // 3000
+ * retryAfterOf('Wed, 21 Oct 2015 07:28:00 GMT'); // 0 (in the past)
+ * retryAfterOf(null);                            // undefined
+ * ```
+ */
+export function retryAfterOf(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
