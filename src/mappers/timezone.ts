@@ -1,6 +1,6 @@
-import { rawTimeZones, timeZonesNames } from '@vvo/tzdb';
+import { TIME_ZONE_GROUPS, TIME_ZONE_NAMES } from './timezone-data';
 
-/** Canonicalizes time zone names against @vvo/tzdb. */
+/** Canonicalizes time zone names against @vvo/tzdb's data (compacted in ./timezone-data). */
 
 // @vvo/tzdb adds this group only inside getTimeZones({ includeUtc: true }), which computes every
 // zone's current offset (about 70 ms); the names are copied from it instead.
@@ -30,12 +30,13 @@ let knownNames: Set<string> | undefined;
 
 function tables(): { canonical: Map<string, string>; known: Set<string> } {
   if (!canonicalByLowerName || !knownNames) {
+    const names = TIME_ZONE_NAMES.split(' ');
     const canonical = new Map<string, string>();
-    for (const name of timeZonesNames) canonical.set(name.toLowerCase(), name);
-    const groups: Array<[string, readonly string[]]> = rawTimeZones.map((zone) => [
-      zone.name,
-      zone.group,
-    ]);
+    for (const name of names) canonical.set(name.toLowerCase(), name);
+    const groups: Array<[string, readonly string[]]> = TIME_ZONE_GROUPS.split(';').map((zone) => {
+      const members = zone.split(' ');
+      return [members[0] as string, members];
+    });
     groups.push(['Etc/UTC', UTC_GROUP]);
     for (const [main, members] of groups) {
       for (const member of members) {
@@ -43,7 +44,7 @@ function tables(): { canonical: Map<string, string>; known: Set<string> } {
         if (!canonical.has(lower)) canonical.set(lower, main);
       }
     }
-    const known = new Set<string>(timeZonesNames);
+    const known = new Set<string>(names);
     for (const [main, members] of groups) {
       known.add(main);
       for (const member of members) known.add(member);
