@@ -309,7 +309,11 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
         const fail: FailOptions = {};
         if (typeof options.retryAfter === 'number' || typeof options.retryAfter === 'string')
           fail.retryAfter = options.retryAfter;
-        faults.failNext(count, typeof options.status === 'number' ? options.status : 500, fail);
+        const status = typeof options.status === 'number' ? options.status : 500;
+        if (options.every === undefined) faults.failNext(count, status, fail);
+        else if (Number.isInteger(options.every) && (options.every as number) >= 1)
+          faults.failEvery(options.every as number, status, fail);
+        else return connectErrorResponse(400, 'every must be a whole number of at least 1');
         return jsonResponse(200, { ok: true });
       }
       case '/_emulator/faults/drop':

@@ -44,6 +44,7 @@ interface Counted {
  * ```ts
  * emulator.faults.failNext(2, 503, { retryAfter: 1 }); // two 503s, then normal service
  * emulator.faults.dropNext(1);                         // one dropped connection
+ * emulator.faults.failEvery(10, 503, { retryAfter: 0 }); // 10% of requests, until cleared
  * emulator.faults.refuse((message) => (message as { event?: string }).event === 'poison');
  * ```
  */
@@ -57,6 +58,19 @@ export class ConnectEmulatorFaults {
   failNext(count: number, status: number, options: FailOptions = {}): this {
     this.queue.push({ remaining: count, fault: { kind: 'fail', status, ...options } });
     return this;
+  }
+
+  /**
+   * Every `every`-th request from now on (until cleared) fails with `status`: a steady failure
+   * rate that is the same on every run (`every: 10` fails 10% of requests, retries included).
+   */
+  failEvery(every: number, status: number, options: FailOptions = {}): this {
+    if (!Number.isInteger(every) || every < 1) {
+      throw new RangeError(`failEvery: every must be a whole number of at least 1, not ${every}`);
+    }
+    let seen = 0;
+    const fault: Fault = { kind: 'fail', status, ...options };
+    return this.use(() => (++seen % every === 0 ? fault : undefined));
   }
 
   /** The next `count` requests lose their connection: no response at all. */

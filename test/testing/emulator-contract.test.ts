@@ -370,6 +370,39 @@ describe.each(doors)('Connect emulator through %s', (name) => {
       expect((await door.fetch('/v2/track', post({ user_id: 'u', event: 'e' }))).status).toBe(200);
     });
 
+    it('fails every N-th request until cleared, for a steady failure rate', async () => {
+      door.emulator.faults.failEvery(3, 503, { retryAfter: 0 });
+      const statuses = [];
+      for (let i = 0; i < 7; i++)
+        statuses.push((await door.fetch('/v2/track', post({ user_id: 'u', event: 'e' }))).status);
+      expect(statuses).toStrictEqual([200, 200, 503, 200, 200, 503, 200]);
+      expect(() => door.emulator.faults.failEvery(0, 503)).toThrow(
+        'failEvery: every must be a whole number of at least 1, not 0',
+      );
+      door.emulator.faults.clear();
+      expect((await door.fetch('/v2/track', post({ user_id: 'u', event: 'e' }))).status).toBe(200);
+    });
+
+    it('takes faults over HTTP, for tests in another process', async () => {
+      const control = (path: string, body: unknown) => door.fetch(`/_emulator/${path}`, post(body));
+      expect((await control('faults/fail', { every: 2, status: 503, retryAfter: 0 })).status).toBe(
+        200,
+      );
+      const statuses = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await door.fetch('/v2/track', post({ user_id: 'u', event: 'e' }))).status);
+      expect(statuses).toStrictEqual([200, 503, 200, 503]);
+      expect(await errorOf(await control('faults/fail', { every: 0 }))).toStrictEqual({
+        status: 400,
+        body: { error: { Message: 'every must be a whole number of at least 1', Code: 400 } },
+      });
+      expect((await control('faults/clear', {})).status).toBe(200);
+      await control('faults/fail', { count: 1, status: 429 });
+      expect((await door.fetch('/v2/track', post({ user_id: 'u', event: 'e' }))).status).toBe(429);
+      expect((await control('reset', {})).status).toBe(200);
+      expect(door.emulator.calls).toHaveLength(0);
+    });
+
     it('reset() forgets users, events, calls and faults', async () => {
       await door.fetch('/v2/track', post({ user_id: 'u', event: 'e' }));
       door.emulator.faults.failNext(5, 500);
