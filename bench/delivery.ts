@@ -1,157 +1,298 @@
 /**
- * Messages per second through ConnectClient to the loopback emulator server (in its own
- * process), next to two plain fetch loops sending the same 100-item batches with the same
- * concurrency, in the same run:
- * - the floor: each loop maps its batch with the pure mappers, stringifies it and posts it, so
- *   the ratio measures what the delivery engine (queue, promises, ky, events) costs;
- * - the transport floor: batches mapped before the clock starts, so only stringify + fetch.
+ * Delivery to the loopback emulator server (its own process), on the same work in the same run:
+ * - ConnectClient, fed as a busy service feeds it (200 calls per turn of the event loop);
+ * - Zendesk's official Node SDK, `outbound` 1.3.0: one request per call, fed the same way;
+ * - the floor: a bare fetch loop posting the same messages as 100-item batches with the same
+ *   concurrency, mapping each batch with the pure mappers first (the client maps too, so the
+ *   ratio measures what the delivery engine costs).
+ * And the same load with every tenth request failing with 503 and `Retry-After: 0`.
  * Run: `npm run bench:delivery` (`-- --quick` for a smoke run).
  */
-import { ConnectClient, mapTrack, type TrackMessage } from '../src/index';
+import {
+  ConnectClient,
+  type IdentifyMessage,
+  mapIdentify,
+  mapTrack,
+  type TrackMessage,
+} from '../src/index';
 import { makeCorpus } from './corpus';
+import { type BenchOptions, isMain, percentile, round, runAlone, type Section } from './lib/report';
 import { startChildEmulator } from './loopback-server';
+import { loadOutbound, type OutboundClient, type Thenable } from './outbound-loopback';
 
-const quick = process.argv.includes('--quick');
-const MESSAGES = quick ? 2_000 : 20_000;
-const ROUNDS = quick ? 1 : 3;
-const CONCURRENCY = 4;
 const KEY = 'bench-key-0123456789abcdef0123456';
-
-const server = await startChildEmulator();
-const corpus = makeCorpus(MESSAGES, 7);
-const tracks = corpus.tracks;
-
-/** Calls arrive as in a busy service: `ARRIVAL_SLICE` per turn of the event loop. */
+const CONCURRENCY = 4;
+const MAPPING = { defaultCountry: 'US' } as const;
+/** Calls arrive as in a busy service: this many per turn of the event loop. */
 const ARRIVAL_SLICE = 200;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Latency is recorded for every tenth call, so timing does not weigh on what it times. */
 const LATENCY_SAMPLE = 10;
+const FLOOR_TARGET = 0.8;
+const OFFICIAL_TARGET = 20;
 
-/** The client, fed as a service feeds it; the latency (call to settled) of sampled calls recorded. */
-async function throughClient(): Promise<{ seconds: number; latencies: number[] }> {
-  const connect = new ConnectClient({
-    apiKey: KEY,
-    baseUrl: server.url,
-    maxQueueSize: MESSAGES,
-    maxConcurrentRequests: CONCURRENCY,
-  });
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** One kind of call, as each contender makes it. */
+interface Workload {
+  name: string;
+  messages: readonly unknown[];
+  batchPath: string;
+  /** The pure mapping, for the floor. */
+  map(message: unknown): unknown;
+  viaClient(client: ConnectClient, message: unknown): Promise<unknown>;
+  /** outbound's arguments come from the mapped body, mapped before the clock starts. */
+  viaOutbound(outbound: OutboundClient, body: Record<string, unknown>): Thenable;
+}
+
+/** How a run went: messages per second, sampled latencies, and how many were delivered. */
+interface Run {
+  seconds: number;
+  delivered: number;
+  latencies: number[];
+}
+
+/**
+ * Feeds `count` calls in arrival slices without holding their promises (the floor holds none
+ * either), counting how they settle and sampling call-to-settled latency.
+ */
+async function feed(count: number, call: (index: number) => Thenable): Promise<Run> {
   const latencies: number[] = [];
-  // Count settlements instead of holding 20,000 promises: the floor holds nothing either.
   let settled = 0;
-  let failed = 0;
+  let delivered = 0;
   let allSettled: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     allSettled = resolve;
   });
   const onSettled = () => {
-    if (++settled === MESSAGES) allSettled();
+    if (++settled === count) allSettled();
   };
-  const onFailed = () => {
-    failed++;
+  const onDelivered = () => {
+    delivered++;
     onSettled();
   };
   const started = performance.now();
-  for (let i = 0; i < MESSAGES; i++) {
-    const delivery = connect.track(tracks[i]!);
+  for (let i = 0; i < count; i++) {
     if (i % LATENCY_SAMPLE === 0) {
       const calledAt = performance.now();
-      delivery.then(() => {
+      call(i).then(() => {
         latencies.push(performance.now() - calledAt);
-        onSettled();
-      }, onFailed);
+        onDelivered();
+      }, onSettled);
     } else {
-      delivery.then(onSettled, onFailed);
+      call(i).then(onDelivered, onSettled);
     }
     if (i % ARRIVAL_SLICE === ARRIVAL_SLICE - 1) await nextTurn();
   }
   await done;
-  if (failed > 0) throw new Error(`${failed} messages failed`);
-  const seconds = (performance.now() - started) / 1000;
-  await connect.close();
-  return { seconds, latencies };
+  return { seconds: (performance.now() - started) / 1000, delivered, latencies };
 }
 
-/** A bare fetch loop posting the messages as 100-item batches; `premapped` maps them before the clock starts. */
-async function throughFetch(premapped: boolean): Promise<{ seconds: number }> {
-  const chunks: TrackMessage[][] = [];
-  for (let i = 0; i < tracks.length; i += 100) chunks.push(tracks.slice(i, i + 100));
-  const mapped = premapped
-    ? chunks.map((chunk) => chunk.map((message) => mapTrack(message).body))
-    : [];
+async function throughClient(url: string, work: Workload): Promise<Run> {
+  const client = new ConnectClient({
+    apiKey: KEY,
+    baseUrl: url,
+    maxQueueSize: work.messages.length,
+    maxConcurrentRequests: CONCURRENCY,
+    ...MAPPING,
+  });
+  const run = await feed(work.messages.length, (i) => work.viaClient(client, work.messages[i]));
+  await client.close();
+  return run;
+}
+
+async function throughOutbound(url: string, work: Workload): Promise<Run> {
+  const outbound = loadOutbound(url, KEY);
+  const bodies = work.messages.map((message) => work.map(message) as Record<string, unknown>);
+  return feed(bodies.length, (i) =>
+    work.viaOutbound(outbound, bodies[i] as Record<string, unknown>),
+  );
+}
+
+async function throughFetch(url: string, work: Workload): Promise<Run> {
+  const chunks: unknown[][] = [];
+  for (let i = 0; i < work.messages.length; i += 100) chunks.push(work.messages.slice(i, i + 100));
   let next = 0;
+  let delivered = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < chunks.length) {
-      const index = next++;
-      const batch = premapped
-        ? mapped[index]
-        : chunks[index]?.map((message) => mapTrack(message).body);
-      const body = JSON.stringify(batch);
-      const response = await fetch(`${server.url}/v2/track/batch`, {
+      const chunk = chunks[next++] as unknown[];
+      const response = await fetch(`${url}${work.batchPath}`, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
           'X-Outbound-Key': KEY,
           'X-Outbound-GUID': crypto.randomUUID(),
         },
-        body,
+        body: JSON.stringify(chunk.map(work.map)),
       });
       await response.arrayBuffer();
-      if (!response.ok) throw new Error(`floor: status ${response.status}`);
+      if (response.ok) delivered += chunk.length;
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { seconds: (performance.now() - started) / 1000 };
+  return { seconds: (performance.now() - started) / 1000, delivered, latencies: [] };
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+function workloads(quick: boolean): [Workload, Workload] {
+  const tracks = makeCorpus(quick ? 2_000 : 20_000, 7).tracks;
+  const identifies = makeCorpus(quick ? 500 : 5_000, 11).identifies;
+  return [
+    {
+      name: 'track',
+      messages: tracks,
+      batchPath: '/v2/track/batch',
+      map: (message) => mapTrack(message as TrackMessage, MAPPING).body,
+      viaClient: (client, message) => client.track(message as TrackMessage),
+      viaOutbound: (outbound, body) =>
+        outbound.track(
+          body.user_id as string,
+          body.event as string,
+          body.properties as object,
+          body.timestamp as number,
+        ),
+    },
+    {
+      name: 'identify',
+      messages: identifies,
+      batchPath: '/v2/identify/batch',
+      map: (message) => mapIdentify(message as IdentifyMessage, MAPPING).body,
+      viaClient: (client, message) => client.identify(message as IdentifyMessage),
+      viaOutbound: (outbound, body) =>
+        outbound.identify(body.user_id as string, {
+          firstName: body.first_name,
+          lastName: body.last_name,
+          email: body.email,
+          phoneNumber: body.phone_number,
+          attributes: body.attributes,
+          apnsTokens: body.apns,
+          gcmTokens: body.gcm,
+        }),
+    },
+  ];
+}
 
-const best = {
-  client: Number.POSITIVE_INFINITY,
-  floor: Number.POSITIVE_INFINITY,
-  transport: Number.POSITIVE_INFINITY,
-};
-let latencies: number[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  best.transport = Math.min(best.transport, (await throughFetch(true)).seconds);
-  best.floor = Math.min(best.floor, (await throughFetch(false)).seconds);
-  const client = await throughClient();
-  if (client.seconds < best.client) {
-    best.client = client.seconds;
-    latencies = client.latencies;
+const rate = (run: Run) => run.delivered / run.seconds;
+const latency = (run: Run, p: number) => round(percentile(run.latencies, p), 1);
+
+/** Throughput and latency, best of three rounds for the client and the floor. */
+export async function measureDelivery({ quick }: BenchOptions): Promise<Section> {
+  const server = await startChildEmulator();
+  const rounds = quick ? 1 : 3;
+  const rows: Section['rows'] = [];
+  const targets: Section['targets'] = [];
+  try {
+    for (const work of workloads(quick)) {
+      const count = work.messages.length;
+      const best = (a: Run | undefined, b: Run) => (a && rate(a) >= rate(b) ? a : b);
+      let floor: Run | undefined;
+      let client: Run | undefined;
+      // A warm-up of each, so the first measured round is not the one paying for the JIT.
+      if (!quick) {
+        await throughFetch(server.url, work);
+        await throughClient(server.url, work);
+      }
+      for (let r = 0; r < rounds; r++) {
+        floor = best(floor, await throughFetch(server.url, work));
+        client = best(client, await throughClient(server.url, work));
+      }
+      const official = await throughOutbound(server.url, work);
+      if (!floor || !client) throw new Error('no rounds ran');
+      for (const run of [floor, client, official]) {
+        if (run.delivered !== count) throw new Error(`${work.name}: ${run.delivered}/${count}`);
+      }
+      const row = (path: string, run: Run, latencies: boolean) => ({
+        call: `${count.toLocaleString('en')} × ${work.name}`,
+        path,
+        'messages/s': round(rate(run)),
+        '× floor': round(rate(run) / rate(floor as Run), 2),
+        'p50 ms': latencies ? latency(run, 50) : '—',
+        'p99 ms': latencies ? latency(run, 99) : '—',
+      });
+      rows.push(
+        row('fetch loop, 100-item batches (floor)', floor, false),
+        row('zendesk-connect ConnectClient', client, true),
+        row('outbound 1.3.0 (official, one request per call)', official, true),
+      );
+      const toFloor = rate(client) / rate(floor);
+      const toOfficial = rate(client) / rate(official);
+      targets.push(
+        {
+          name: `${work.name} delivery vs the floor`,
+          target: `≥ ${FLOOR_TARGET}×`,
+          measured: `${round(toFloor, 2)}×`,
+          met: toFloor >= FLOOR_TARGET,
+        },
+        {
+          name: `${work.name} delivery vs the official SDK`,
+          target: `≥ ${OFFICIAL_TARGET}×`,
+          measured: `${round(toOfficial, 1)}×`,
+          met: toOfficial >= OFFICIAL_TARGET,
+        },
+      );
+    }
+  } finally {
+    await server.stop();
   }
+  return {
+    title: 'Delivery throughput and latency',
+    about: `Calls arrive ${ARRIVAL_SLICE} per turn of the event loop; each contender sends to the emulator's loopback server, which runs in its own process. The floor is a bare \`fetch\` loop posting the same messages as 100-item batches, ${CONCURRENCY} requests in flight (as the client), mapping each batch first. \`outbound\` gets its arguments already mapped. ${quick ? 'One round each' : `Best of ${rounds} rounds after a warm-up for the floor and the client, one round for \`outbound\``}; latency is call to settled, sampled on every ${LATENCY_SAMPLE}th call.`,
+    rows,
+    targets,
+  };
 }
-await server.stop();
 
-const rate = (seconds: number) => MESSAGES / seconds;
-const ratio = rate(best.client) / rate(best.floor);
-const sorted = [...latencies].sort((a, b) => a - b);
-console.log(
-  `delivery of ${MESSAGES} tracks to the loopback emulator, ${CONCURRENCY} requests in flight, best of ${ROUNDS} (node ${process.version})`,
-);
-console.table([
-  {
-    path: 'fetch loop, batches mapped beforehand (transport floor)',
-    'messages/s': Math.round(rate(best.transport)),
-    'ratio to floor': +(rate(best.transport) / rate(best.floor)).toFixed(2),
-  },
-  {
-    path: 'fetch loop, mapping each batch (floor)',
-    'messages/s': Math.round(rate(best.floor)),
-    'ratio to floor': 1,
-  },
-  {
-    path: 'ConnectClient',
-    'messages/s': Math.round(rate(best.client)),
-    'ratio to floor': +ratio.toFixed(2),
-    'p50 latency ms': +percentile(sorted, 50).toFixed(1),
-    'p99 latency ms': +percentile(sorted, 99).toFixed(1),
-  },
-]);
-const met = ratio >= 0.8;
-console.log(
-  `ConnectClient reaches ${ratio.toFixed(2)}× the floor: target ≥ 0.8× ${met ? 'met' : 'NOT met'}`,
-);
-if (!quick && !met) process.exitCode = 1;
+/** The same load with every tenth request failing with 503 and `Retry-After: 0`. */
+export async function measureFaults({ quick }: BenchOptions): Promise<Section> {
+  const server = await startChildEmulator();
+  const [work] = workloads(quick);
+  const count = work.messages.length;
+  const control = (path: string, body: unknown = {}) =>
+    fetch(`${server.url}/_emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const underFaults = async (run: () => Promise<Run>) => {
+    await control('reset');
+    await control('faults/fail', { every: 10, status: 503, retryAfter: 0 });
+    try {
+      return await run();
+    } finally {
+      await control('faults/clear');
+    }
+  };
+  let client: Run;
+  let official: Run;
+  try {
+    client = await underFaults(() => throughClient(server.url, work));
+    official = await underFaults(() => throughOutbound(server.url, work));
+  } finally {
+    await server.stop();
+  }
+  const row = (path: string, run: Run) => ({
+    path,
+    delivered: `${run.delivered.toLocaleString('en')} / ${count.toLocaleString('en')}`,
+    'delivered %': round((run.delivered / count) * 100, 2),
+    lost: count - run.delivered,
+    'delivered/s': round(rate(run)),
+  });
+  const share = client.delivered / count;
+  return {
+    title: 'Delivery under faults',
+    about: `${count.toLocaleString('en')} tracks as above, while the emulator fails every tenth request (retries included) with 503 and \`Retry-After: 0\` (\`POST /_emulator/faults/fail {"every":10}\`). \`outbound\` has no retries: what it loses is lost.`,
+    rows: [
+      row('zendesk-connect ConnectClient', client),
+      row('outbound 1.3.0 (official)', official),
+    ],
+    targets: [
+      {
+        name: 'delivered under 10% 503s',
+        target: '100%',
+        measured: `${round(share * 100, 2)}%`,
+        met: share === 1,
+      },
+    ],
+  };
+}
+
+if (isMain(import.meta.url)) {
+  await runAlone(measureDelivery);
+  await runAlone(measureFaults);
+}
