@@ -1,0 +1,42 @@
+/** The README's snippets, type-checked; scripts/check-doc-snippets.mjs keeps the README in sync. */
+import type { ConnectProxyOptions } from 'zendesk-connect/proxy';
+
+declare const anonymousId: string;
+declare const client: ConnectProxyOptions['client'];
+declare const authorize: NonNullable<ConnectProxyOptions['authorize']>;
+
+// #region node
+import { ConnectClient } from 'zendesk-connect';
+
+const connect = new ConnectClient({ apiKey: process.env.CONNECT_API_KEY!, defaultCountry: 'US' });
+connect.on('error', ({ error, messageId }) => console.error(messageId, error.message));
+
+await connect.identify({
+  userId: '019mr8mf4r',
+  traits: { name: 'Michael Bolton', email: 'mbolton@example.com', phone: '(415) 555-2671' },
+  context: { device: { type: 'ios', token: 'XXXYYYZZZ' } },
+});
+await connect.alias({ userId: '019mr8mf4r', previousId: anonymousId });
+await connect.track({ userId: '019mr8mf4r', event: 'Signed Up', properties: { plan: 'Startup' } });
+
+const report = await connect.close({ timeout: 5_000 }); // { delivered: 3, failed: 0, dropped: 0 }
+
+// #endregion
+
+// #region pages
+// the page: no key, just your endpoint
+import { createBrowserClient } from 'zendesk-connect/browser';
+
+const page = createBrowserClient({ endpoint: '/api/connect' });
+page.track('Signed Up', { plan: 'Startup' });
+
+// the server: a fetch handler for Next.js, Workers, Hono… (Express: zendesk-connect/proxy/node)
+import { createConnectProxy } from 'zendesk-connect/proxy';
+export const POST = createConnectProxy({
+  client,
+  authorize,
+  allowedOrigins: ['https://app.example.com'],
+});
+// #endregion
+
+export { report };
