@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isPlainObject } from '../mappers/values';
 import { DeviceTokenSchema, IdSchema } from './messages';
 
@@ -9,10 +9,10 @@ export const GroupMessageSchema = z.looseObject(
   {
     userId: IdSchema,
     groupId: IdSchema,
-    traits: z
-      .custom<Record<string, unknown>>(isPlainObject, { error: 'must be a plain object' })
-      .nullish(),
-    messageId: z.string().nullish(),
+    traits: z.nullish(
+      z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be a plain object' }),
+    ),
+    messageId: z.nullish(z.string()),
   },
   MESSAGE_SHAPE,
 );
@@ -28,7 +28,7 @@ export const RegisterPushTokenMessageSchema = z.looseObject(
     userId: IdSchema,
     platform: PushPlatformSchema,
     token: DeviceTokenSchema,
-    messageId: z.string().nullish(),
+    messageId: z.nullish(z.string()),
   },
   MESSAGE_SHAPE,
 );
@@ -38,9 +38,9 @@ export const DisablePushTokenMessageSchema = z.looseObject(
   {
     userId: IdSchema,
     platform: PushPlatformSchema,
-    token: DeviceTokenSchema.optional(),
-    all: z.literal(true, { error: 'must be true when given' }).optional(),
-    messageId: z.string().nullish(),
+    token: z.optional(DeviceTokenSchema),
+    all: z.optional(z.literal(true, { error: 'must be true when given' })),
+    messageId: z.nullish(z.string()),
   },
   MESSAGE_SHAPE,
 );
@@ -49,14 +49,15 @@ export const DisablePushTokenMessageSchema = z.looseObject(
 export const SubscriptionMessageSchema = z.looseObject(
   {
     userId: IdSchema,
-    campaignIds: z
-      .array(IdSchema, { error: 'must be an array of campaign ids' })
-      // A refinement, not .min(): see PushTokenBodySchema in ./wire.
-      .refine((ids) => ids.length > 0, {
-        error: 'must not be empty; leave it out for every campaign',
-      })
-      .nullish(),
-    messageId: z.string().nullish(),
+    campaignIds: z.nullish(
+      z.array(IdSchema, { error: 'must be an array of campaign ids' }).check(
+        // A refinement, not a length check: see PushTokenBodySchema in ./wire.
+        z.refine((ids) => ids.length > 0, {
+          error: 'must not be empty; leave it out for every campaign',
+        }),
+      ),
+    ),
+    messageId: z.nullish(z.string()),
   },
   MESSAGE_SHAPE,
 );

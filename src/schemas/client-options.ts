@@ -1,25 +1,35 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MappingOptionsSchema } from './mapping-options';
 
 const fn = <T>(problem = 'must be a function') =>
   z.custom<T>((value) => typeof value === 'function', { error: problem });
 const positiveMs = z
   .number({ error: 'must be a number of milliseconds' })
-  .int()
-  .positive({ error: 'must be above 0' });
+  .check(z.int(), z.positive({ error: 'must be above 0' }));
+/** A whole number from `min` to `max`. */
+const wholeNumber = (min: number, max = Number.POSITIVE_INFINITY, maxError?: string) =>
+  z
+    .number()
+    .check(
+      z.int(),
+      z.gte(min),
+      ...(max === Number.POSITIVE_INFINITY
+        ? []
+        : [z.lte(max, maxError === undefined ? undefined : { error: maxError })]),
+    );
 
 /** Schema of {@link RetryPolicy}. */
 export const RetryPolicySchema = z.object({
   /** Retries after the first attempt. Default 5. */
-  maxRetries: z.number().int().min(0).max(20).optional(),
+  maxRetries: z.optional(wholeNumber(0, 20)),
   /** Delay before the first retry, doubled on each one (with full jitter). Default 500 ms. */
-  initialDelay: positiveMs.optional(),
+  initialDelay: z.optional(positiveMs),
   /** Longest wait between two attempts. Default 30 s. */
-  maxDelay: positiveMs.optional(),
+  maxDelay: z.optional(positiveMs),
   /** Longest `Retry-After` honoured; a longer one is cut to this. Default 60 s. */
-  maxRetryAfter: positiveMs.optional(),
+  maxRetryAfter: z.optional(positiveMs),
   /** No retry starts after this much time since the first attempt. Default 120 s. */
-  maxElapsed: positiveMs.optional(),
+  maxElapsed: z.optional(positiveMs),
 });
 
 /**
@@ -66,50 +76,45 @@ export type OutgoingCall =
   | { type: 'unsubscribe'; message: Record<string, unknown> };
 
 /** Schema of {@link ConnectClientOptions}. */
-export const ConnectClientOptionsSchema = MappingOptionsSchema.omit({ now: true }).extend({
+export const ConnectClientOptionsSchema = z.extend(z.omit(MappingOptionsSchema, { now: true }), {
   /** The private key of the Connect environment, sent as `X-Outbound-Key`. */
   apiKey: z
     .string({ error: 'is required: the private key of your Connect environment' })
-    // A refinement, not .min(): see PushTokenBodySchema in ./wire.
-    .refine((key) => key.length > 0, { error: 'must not be empty' }),
+    // A refinement, not a length check: see PushTokenBodySchema in ./wire.
+    .check(z.refine((key) => key.length > 0, { error: 'must not be empty' })),
   /** Connect's base URL. Default `https://api.outbound.io`; https unless the host is loopback. */
-  baseUrl: z.string().optional(),
+  baseUrl: z.optional(z.string()),
   /**
    * The fetch to use. Default `globalThis.fetch`. It is called with a URL string and a
    * `RequestInit` (method, headers, a string body and an abort signal).
    */
-  fetch: fn<(url: string, init: RequestInit) => Promise<Response>>().optional(),
+  fetch: z.optional(fn<(url: string, init: RequestInit) => Promise<Response>>()),
   /** Milliseconds one attempt may take. Default 10 s. */
-  timeout: positiveMs.optional(),
+  timeout: z.optional(positiveMs),
   /** Shorthand for `retry.maxRetries`. */
-  maxRetries: z.number().int().min(0).max(20).optional(),
+  maxRetries: z.optional(wholeNumber(0, 20)),
   /** The retry policy. */
-  retry: RetryPolicySchema.optional(),
+  retry: z.optional(RetryPolicySchema),
   /** Messages per request, 1–100 (Connect's limit). Default 100. */
-  maxBatchSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(100, { error: 'must be at most 100, Connect’s batch limit' })
-    .optional(),
+  maxBatchSize: z.optional(wholeNumber(1, 100, 'must be at most 100, Connect’s batch limit')),
   /** How long a message may wait for others to share its request, in ms. Default 10. */
-  flushInterval: z.number().int().min(0).optional(),
+  flushInterval: z.optional(wholeNumber(0)),
   /** Messages the client holds (waiting or in flight) before refusing more. Default 10,000. */
-  maxQueueSize: z.number().int().min(1).optional(),
+  maxQueueSize: z.optional(wholeNumber(1)),
   /** Requests in flight at once. Default 4. */
-  maxConcurrentRequests: z.number().int().min(1).max(64).optional(),
+  maxConcurrentRequests: z.optional(wholeNumber(1, 64)),
   /** Keeps an edge runtime alive until delivery: a Worker's `ctx.waitUntil`, Vercel's `waitUntil`. */
-  waitUntil: fn<(promise: Promise<unknown>) => void>().optional(),
+  waitUntil: z.optional(fn<(promise: Promise<unknown>) => void>()),
   /** Sees every call before it is mapped; returns it (changed or not), or `null` to drop it. */
-  beforeSend: fn<(call: OutgoingCall) => OutgoingCall | null | undefined | false>().optional(),
+  beforeSend: z.optional(fn<(call: OutgoingCall) => OutgoingCall | null | undefined | false>()),
   /** Where the client logs warnings, retries and failures. Default: nowhere. */
-  logger: z
-    .custom<ConnectLogger>((value) => typeof value === 'object' && value !== null, {
+  logger: z.optional(
+    z.custom<ConnectLogger>((value) => typeof value === 'object' && value !== null, {
       error: 'must be an object with debug/info/warn/error methods',
-    })
-    .optional(),
+    }),
+  ),
   /** Allow the private key in a browser. Default `false`: pages use the browser door and the proxy. */
-  dangerouslyAllowBrowser: z.boolean().optional(),
+  dangerouslyAllowBrowser: z.optional(z.boolean()),
 });
 
 /**

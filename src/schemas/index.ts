@@ -1,4 +1,4 @@
-/** zod schemas of call input, options and Connect's wire payloads, with their inferred types. */
+/** zod (zod/mini) schemas of call input, options and Connect's wire payloads, with their inferred types. */
 
 export {
   type DisablePushTokenMessage,

@@ -1,22 +1,22 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type CountryCode, isPhoneCountry } from '../mappers/phone';
 
 /** Schema of {@link MappingOptions}. */
 export const MappingOptionsSchema = z.object({
   /** The clock, in epoch milliseconds; default `Date.now`. */
-  now: z
-    .custom<() => number>((value) => typeof value === 'function', { error: 'must be a function' })
-    .optional(),
+  now: z.optional(
+    z.custom<() => number>((value) => typeof value === 'function', { error: 'must be a function' }),
+  ),
   /** Where Android tokens go: `'fcm'` (default) or `'gcm'`. */
-  androidPushField: z.enum(['fcm', 'gcm']).optional(),
+  androidPushField: z.optional(z.enum(['fcm', 'gcm'])),
   /** The country national phone numbers are read in. */
-  defaultCountry: z
-    .custom<CountryCode>((value) => typeof value === 'string' && isPhoneCountry(value), {
+  defaultCountry: z.optional(
+    z.custom<CountryCode>((value) => typeof value === 'string' && isPhoneCountry(value), {
       error: 'must be an ISO 3166-1 alpha-2 country code such as US',
-    })
-    .optional(),
+    }),
+  ),
   /** `'keep'` (default), `'drop'` or `'reject'` a phone number that is not valid. */
-  onInvalidPhone: z.enum(['keep', 'drop', 'reject']).optional(),
+  onInvalidPhone: z.optional(z.enum(['keep', 'drop', 'reject'])),
 });
 
 /**

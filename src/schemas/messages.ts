@@ -1,12 +1,15 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { codePointLength, isPlainObject, isUsableString } from '../mappers/values';
 
 const ID_PROBLEM = 'must be a non-empty string or a finite number';
 
 /** A user id: a usable string or a finite number, sent exactly as given. */
-export const IdSchema = z.union([z.string().regex(/\S/, { error: ID_PROBLEM }), z.number()], {
-  error: ID_PROBLEM,
-});
+export const IdSchema = z.union(
+  [z.string().check(z.regex(/\S/, { error: ID_PROBLEM })), z.number()],
+  {
+    error: ID_PROBLEM,
+  },
+);
 
 function plainObject<T extends Record<string, unknown>>() {
   return z.custom<T>(isPlainObject, { error: 'must be a plain object' });
@@ -36,20 +39,22 @@ export const DeviceTokenSchema = z.union(
 );
 
 /** `context.device`: where the push token and its platform come from. */
-export const DeviceContextSchema = plainObject<Record<string, unknown>>().pipe(
+export const DeviceContextSchema = z.pipe(
+  plainObject<Record<string, unknown>>(),
   z.looseObject({
-    type: z.unknown().optional(),
-    token: DeviceTokenSchema.nullish(),
+    type: z.optional(z.unknown()),
+    token: z.nullish(DeviceTokenSchema),
   }),
 );
 
 /** The Segment `context` object; only `device`, `os`, `library` and `timezone` are read. */
-export const ContextSchema = plainObject<Record<string, unknown>>().pipe(
+export const ContextSchema = z.pipe(
+  plainObject<Record<string, unknown>>(),
   z.looseObject({
-    device: DeviceContextSchema.nullish(),
-    timezone: z.unknown().optional(),
-    os: z.unknown().optional(),
-    library: z.unknown().optional(),
+    device: z.nullish(DeviceContextSchema),
+    timezone: z.optional(z.unknown()),
+    os: z.optional(z.unknown()),
+    library: z.optional(z.unknown()),
   }),
 );
 
@@ -61,19 +66,19 @@ export const TimestampInputSchema = z.union([z.date(), z.string(), z.number()], 
 const MESSAGE_SHAPE = { error: 'the message must be an object' };
 
 const common = {
-  userId: IdSchema.nullish(),
-  anonymousId: IdSchema.nullish(),
-  context: ContextSchema.nullish(),
-  messageId: z.string().nullish(),
-  timestamp: TimestampInputSchema.nullish(),
-  integrations: z.unknown().optional(),
+  userId: z.nullish(IdSchema),
+  anonymousId: z.nullish(IdSchema),
+  context: z.nullish(ContextSchema),
+  messageId: z.nullish(z.string()),
+  timestamp: z.nullish(TimestampInputSchema),
+  integrations: z.optional(z.unknown()),
 };
 
 /** Schema of {@link IdentifyMessage}. */
 export const IdentifyMessageSchema = z.looseObject(
   {
     ...common,
-    traits: plainObject<Traits>().nullish(),
+    traits: z.nullish(plainObject<Traits>()),
   },
   MESSAGE_SHAPE,
 );
@@ -87,7 +92,7 @@ export const TrackMessageSchema = z.looseObject(
     event: z.custom<string>((value) => isUsableString(value) && codePointLength(value) <= 200, {
       error: EVENT_PROBLEM,
     }),
-    properties: plainObject<Record<string, unknown>>().nullish(),
+    properties: z.nullish(plainObject<Record<string, unknown>>()),
   },
   MESSAGE_SHAPE,
 );
@@ -96,12 +101,12 @@ export const TrackMessageSchema = z.looseObject(
 export const AliasMessageSchema = z.looseObject(
   {
     userId: IdSchema,
-    previousId: IdSchema.nullish(),
-    anonymousId: IdSchema.nullish(),
-    context: ContextSchema.nullish(),
-    messageId: z.string().nullish(),
-    timestamp: TimestampInputSchema.nullish(),
-    integrations: z.unknown().optional(),
+    previousId: z.nullish(IdSchema),
+    anonymousId: z.nullish(IdSchema),
+    context: z.nullish(ContextSchema),
+    messageId: z.nullish(z.string()),
+    timestamp: z.nullish(TimestampInputSchema),
+    integrations: z.optional(z.unknown()),
   },
   MESSAGE_SHAPE,
 );

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError, type ValidationIssue } from '../errors';
 
 /** Which call an input belongs to; it opens every validation message. */
@@ -15,7 +15,7 @@ export function invalid(call: CallName, path: string, problem: string): Validati
 }
 
 /** Parses `input` with `schema`, or throws a {@link ValidationError} naming every bad field. */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   call: CallName,

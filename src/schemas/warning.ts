@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Codes of the warnings a mapper can return. */
 export const MappingWarningCodeSchema = z.enum([

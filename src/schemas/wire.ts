@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isIanaTimezone } from '../mappers/timezone';
 import { codePointLength, isPlainObject } from '../mappers/values';
 
@@ -13,54 +13,56 @@ const orRequired =
   (issue: { input?: unknown }): string =>
     issue.input === undefined ? 'is required' : problem;
 
-const Id = z.union([z.string().regex(/\S/), z.number()], {
+const Id = z.union([z.string().check(z.regex(/\S/)), z.number()], {
   error: orRequired('must be a non-empty string or a number'),
 });
 const Json = z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object' });
-const TimezoneName = z.string().refine(isIanaTimezone, {
-  error: 'must be an IANA time zone name such as Europe/Berlin',
-});
+const TimezoneName = z
+  .string()
+  .check(
+    z.refine(isIanaTimezone, { error: 'must be an IANA time zone name such as Europe/Berlin' }),
+  );
 const TokenList = z.array(z.string({ error: 'must be a string' }), { error: 'must be an array' });
-const EventName = z
-  .string({ error: orRequired('must be a string') })
-  .refine((name) => name.length > 0 && codePointLength(name) <= 200, {
+const EventName = z.string({ error: orRequired('must be a string') }).check(
+  z.refine((name) => name.length > 0 && codePointLength(name) <= 200, {
     error: 'must be a non-empty string of at most 200 characters',
-  });
+  }),
+);
 
 /** Schema of {@link ConnectUser}, as strict as Connect's documentation. */
 export const ConnectUserSchema = z.object({
   user_id: Id,
-  previous_id: Id.optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  email: z.string().optional(),
-  phone_number: z.string().optional(),
-  timezone: TimezoneName.optional(),
-  apns: TokenList.optional(),
-  fcm: TokenList.optional(),
-  gcm: TokenList.optional(),
-  attributes: Json.optional(),
-  group_id: z.string().optional(),
-  group_attributes: Json.optional(),
+  previous_id: z.optional(Id),
+  first_name: z.optional(z.string()),
+  last_name: z.optional(z.string()),
+  email: z.optional(z.string()),
+  phone_number: z.optional(z.string()),
+  timezone: z.optional(TimezoneName),
+  apns: z.optional(TokenList),
+  fcm: z.optional(TokenList),
+  gcm: z.optional(TokenList),
+  attributes: z.optional(Json),
+  group_id: z.optional(z.string()),
+  group_attributes: z.optional(Json),
 });
 
 /**
  * Like {@link ConnectUserSchema}, but with what Connect documents as invalid and may still have
  * stored: any timezone string, tokens of any type.
  */
-export const LenientConnectUserSchema = ConnectUserSchema.extend({
-  timezone: z.string().optional(),
-  apns: z.array(z.unknown()).optional(),
-  fcm: z.array(z.unknown()).optional(),
-  gcm: z.array(z.unknown()).optional(),
+export const LenientConnectUserSchema = z.extend(ConnectUserSchema, {
+  timezone: z.optional(z.string()),
+  apns: z.optional(z.array(z.unknown())),
+  fcm: z.optional(z.array(z.unknown())),
+  gcm: z.optional(z.array(z.unknown())),
 });
 
 /** Schema of {@link ConnectEvent}. */
 export const ConnectEventSchema = z.object({
   user_id: Id,
   event: EventName,
-  properties: Json.optional(),
-  timestamp: z.number().optional(),
+  properties: z.optional(Json),
+  timestamp: z.optional(z.number()),
 });
 
 /** Body of `/v2/{apns|fcm|gcm}/register`, and of `/disable` for one token. */
@@ -68,7 +70,7 @@ export const ConnectEventSchema = z.object({
 // check failed, and throws a TypeError for `{ length: Object.create(null) }`.
 export const PushTokenBodySchema = z.object({
   user_id: Id,
-  token: z.string().refine((token) => token.length > 0, { error: 'must not be empty' }),
+  token: z.string().check(z.refine((token) => token.length > 0, { error: 'must not be empty' })),
 });
 
 /** Body of `/v2/{apns|fcm|gcm}/disable` for every token of the platform. */
@@ -82,7 +84,7 @@ export const SubscribeCampaignsBodySchema = z.object({
   user_id: Id,
   campaign_ids: z
     .array(z.union([z.number(), z.string()]))
-    .refine((ids) => ids.length > 0, { error: 'must not be empty' }),
+    .check(z.refine((ids) => ids.length > 0, { error: 'must not be empty' })),
 });
 
 /**

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { jsonResponse, type PlainResponse } from './plain-http';
 
 /** Connect's error responses: `{"error":{"Message":"…","Code":<status>}}`. */

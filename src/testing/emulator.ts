@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   ConnectEventSchema,
   ConnectUserSchema,
@@ -140,7 +140,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
   const calls: RecordedCall[] = [];
   const userSchema = strict ? ConnectUserSchema : LenientConnectUserSchema;
 
-  const validate = <S extends z.ZodType>(schema: S, body: unknown, index?: number) => {
+  const validate = <S extends z.ZodMiniType>(schema: S, body: unknown, index?: number) => {
     // Without params zod stays on its fast path; the safe wording is only needed for errors.
     const fast = safeParseOrUndefined(schema, body);
     if (fast?.success) return { ok: true as const, data: fast.data as z.output<S> };
@@ -151,7 +151,10 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
   };
 
   const single =
-    <S extends z.ZodType>(schema: S, apply: (data: z.output<S>, path: string) => void): Handler =>
+    <S extends z.ZodMiniType>(
+      schema: S,
+      apply: (data: z.output<S>, path: string) => void,
+    ): Handler =>
     (body, path) => {
       const result = validate(schema, body);
       if (!result.ok) return connectErrorResponse(400, result.message);
@@ -163,7 +166,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
     };
 
   const batch =
-    <S extends z.ZodType>(schema: S, apply: (data: z.output<S>) => void): Handler =>
+    <S extends z.ZodMiniType>(schema: S, apply: (data: z.output<S>) => void): Handler =>
     (body, path) => {
       if (!Array.isArray(body)) return connectErrorResponse(400, 'body must be a JSON array');
       if (body.length > MAX_BATCH) {
@@ -407,7 +410,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function safeParseOrUndefined<S extends z.ZodType>(schema: S, value: unknown) {
+function safeParseOrUndefined<S extends z.ZodMiniType>(schema: S, value: unknown) {
   try {
     return schema.safeParse(value);
   } catch {

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { setOwn } from '../mappers/json-copy';
 import type { LenientConnectUserSchema } from '../schemas/wire';
 
