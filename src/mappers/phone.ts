@@ -2,9 +2,13 @@ import {
   type CountryCode,
   isSupportedCountry,
   parsePhoneNumberFromString,
-} from 'libphonenumber-js';
+} from 'libphonenumber-js/core';
+import { PHONE_METADATA } from './phone-metadata';
 
-/** Normalizes phone numbers to E.164 with libphonenumber-js (its default, "min" metadata). */
+/**
+ * Normalizes phone numbers to E.164 with libphonenumber-js, on its "min" metadata without the
+ * display formats (see ./phone-metadata).
+ */
 
 export type { CountryCode };
 
@@ -42,7 +46,8 @@ export function phoneText(value: unknown): string | undefined {
 export function toE164(text: string, defaultCountry?: CountryCode): string | undefined {
   const parsed = parsePhoneNumberFromString(
     text,
-    defaultCountry === undefined ? undefined : { defaultCountry },
+    defaultCountry === undefined ? {} : { defaultCountry },
+    PHONE_METADATA,
   );
   return parsed?.isValid() ? parsed.number : undefined;
 }
@@ -57,5 +62,5 @@ export function toE164(text: string, defaultCountry?: CountryCode): string | und
  * ```
  */
 export function isPhoneCountry(country: string): country is CountryCode {
-  return isSupportedCountry(country);
+  return isSupportedCountry(country as CountryCode, PHONE_METADATA);
 }
