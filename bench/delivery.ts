@@ -16,7 +16,15 @@ import {
   type TrackMessage,
 } from '../src/index';
 import { makeCorpus } from './corpus';
-import { type BenchOptions, isMain, percentile, round, runAlone, type Section } from './lib/report';
+import {
+  type BenchOptions,
+  isMain,
+  median,
+  percentile,
+  round,
+  runAlone,
+  type Section,
+} from './lib/report';
 import { startChildEmulator } from './loopback-server';
 import { loadOutbound, type OutboundClient, type Thenable } from './outbound-loopback';
 
@@ -173,49 +181,82 @@ function workloads(quick: boolean): [Workload, Workload] {
 }
 
 const rate = (run: Run) => run.delivered / run.seconds;
-const latency = (run: Run, p: number) => round(percentile(run.latencies, p), 1);
+/** A latency percentile over the sampled calls of every run given. */
+const latency = (runs: Run[], p: number) =>
+  round(
+    percentile(
+      runs.flatMap((run) => run.latencies),
+      p,
+    ),
+    1,
+  );
 
-/** Throughput and latency, best of three rounds for the client and the floor. */
+/** The emulator's HTTP controls (reset, faults), so every run starts from the same state. */
+function controlsOf(url: string) {
+  return async (path: string, body: unknown = {}) => {
+    const response = await fetch(`${url}/_emulator/${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`emulator control ${path}: ${response.status}`);
+  };
+}
+
+/**
+ * Throughput and latency. The floor and the client alternate, each run on an emptied emulator
+ * (it keeps every event, and a growing heap would slow later runs); the ratio is the median of
+ * the per-round ratios, which cancels the drift of a shared machine better than best-of.
+ */
 export async function measureDelivery({ quick }: BenchOptions): Promise<Section> {
   const server = await startChildEmulator();
-  const rounds = quick ? 1 : 3;
+  const control = controlsOf(server.url);
+  const rounds = quick ? 1 : 7;
   const rows: Section['rows'] = [];
   const targets: Section['targets'] = [];
   try {
     for (const work of workloads(quick)) {
       const count = work.messages.length;
-      const best = (a: Run | undefined, b: Run) => (a && rate(a) >= rate(b) ? a : b);
-      let floor: Run | undefined;
-      let client: Run | undefined;
-      // A warm-up of each, so the first measured round is not the one paying for the JIT.
-      if (!quick) {
-        await throughFetch(server.url, work);
-        await throughClient(server.url, work);
+      const fresh = async (run: () => Promise<Run>) => {
+        await control('reset');
+        const result = await run();
+        if (result.delivered !== count)
+          throw new Error(`${work.name}: ${result.delivered}/${count}`);
+        return result;
+      };
+      // Warm-up runs, so that no measured round pays for the JIT of either process.
+      for (let w = 0; w < (quick ? 0 : 2); w++) {
+        await fresh(() => throughFetch(server.url, work));
+        await fresh(() => throughClient(server.url, work));
       }
+      const floors: Run[] = [];
+      const clients: Run[] = [];
       for (let r = 0; r < rounds; r++) {
-        floor = best(floor, await throughFetch(server.url, work));
-        client = best(client, await throughClient(server.url, work));
+        floors.push(await fresh(() => throughFetch(server.url, work)));
+        clients.push(await fresh(() => throughClient(server.url, work)));
       }
-      const official = await throughOutbound(server.url, work);
-      if (!floor || !client) throw new Error('no rounds ran');
-      for (const run of [floor, client, official]) {
-        if (run.delivered !== count) throw new Error(`${work.name}: ${run.delivered}/${count}`);
-      }
-      const row = (path: string, run: Run, latencies: boolean) => ({
+      const official = await fresh(() => throughOutbound(server.url, work));
+      const floorRate = median(floors.map(rate));
+      const clientRate = median(clients.map(rate));
+      const toFloor = median(clients.map((client, r) => rate(client) / rate(floors[r] as Run)));
+      const row = (path: string, messagesPerSecond: number, ratio: number, runs?: Run[]) => ({
         call: `${count.toLocaleString('en')} × ${work.name}`,
         path,
-        'messages/s': round(rate(run)),
-        '× floor': round(rate(run) / rate(floor as Run), 2),
-        'p50 ms': latencies ? latency(run, 50) : '—',
-        'p99 ms': latencies ? latency(run, 99) : '—',
+        'messages/s': round(messagesPerSecond),
+        '× floor': round(ratio, 2),
+        'p50 ms': runs ? latency(runs, 50) : '—',
+        'p99 ms': runs ? latency(runs, 99) : '—',
       });
       rows.push(
-        row('fetch loop, 100-item batches (floor)', floor, false),
-        row('zendesk-connect ConnectClient', client, true),
-        row('outbound 1.3.0 (official, one request per call)', official, true),
+        row('fetch loop, 100-item batches (floor)', floorRate, 1),
+        row('zendesk-connect ConnectClient', clientRate, toFloor, clients),
+        row(
+          'outbound 1.3.0 (official, one request per call)',
+          rate(official),
+          rate(official) / floorRate,
+          [official],
+        ),
       );
-      const toFloor = rate(client) / rate(floor);
-      const toOfficial = rate(client) / rate(official);
+      const toOfficial = clientRate / rate(official);
       targets.push(
         {
           name: `${work.name} delivery vs the floor`,
@@ -236,7 +277,7 @@ export async function measureDelivery({ quick }: BenchOptions): Promise<Section>
   }
   return {
     title: 'Delivery throughput and latency',
-    about: `Calls arrive ${ARRIVAL_SLICE} per turn of the event loop; each contender sends to the emulator's loopback server, which runs in its own process. The floor is a bare \`fetch\` loop posting the same messages as 100-item batches, ${CONCURRENCY} requests in flight (as the client), mapping each batch first. \`outbound\` gets its arguments already mapped. ${quick ? 'One round each' : `Best of ${rounds} rounds after a warm-up for the floor and the client, one round for \`outbound\``}; latency is call to settled, sampled on every ${LATENCY_SAMPLE}th call.`,
+    about: `Calls arrive ${ARRIVAL_SLICE} per turn of the event loop; each contender sends to the emulator's loopback server, which runs in its own process. The floor is a bare \`fetch\` loop posting the same messages as 100-item batches, ${CONCURRENCY} requests in flight (as the client), mapping each batch first. \`outbound\` gets its arguments already mapped. ${quick ? 'One round each' : `Two warm-up runs each, then ${rounds} rounds alternating the floor and the client, each run on an emptied emulator; rates are medians, the ratio to the floor the median of the per-round ratios; one round for \`outbound\``}; latency is call to settled, sampled on every ${LATENCY_SAMPLE}th call.`,
     rows,
     targets,
   };
@@ -247,8 +288,7 @@ export async function measureFaults({ quick }: BenchOptions): Promise<Section> {
   const server = await startChildEmulator();
   const [work] = workloads(quick);
   const count = work.messages.length;
-  const control = (path: string, body: unknown = {}) =>
-    fetch(`${server.url}/_emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const control = controlsOf(server.url);
   const underFaults = async (run: () => Promise<Run>) => {
     await control('reset');
     await control('faults/fail', { every: 10, status: 503, retryAfter: 0 });
