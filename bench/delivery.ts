@@ -258,7 +258,7 @@ export async function measureDelivery({ quick }: BenchOptions): Promise<Section>
         ),
       );
       const toOfficial = clientRate / rate(official);
-      floorToOfficial.push(`${round(floorRate / rate(official), 1)}× for ${work.name}`);
+      floorToOfficial.push(`${round(floorRate / rate(official), 1)}× (${work.name})`);
       targets.push(
         {
           name: `${work.name} delivery vs the floor`,

@@ -176,24 +176,31 @@ export class Transport {
     if (signal.aborted) return Promise.reject(CLOSED);
     const controller = new AbortController();
     return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onClose);
+      };
       const stop = (reason: symbol) => {
+        done();
         controller.abort();
         reject(reason);
       };
       const onClose = () => stop(CLOSED);
       const timer = setTimeout(() => stop(TIMED_OUT), timeout);
       signal.addEventListener('abort', onClose, { once: true });
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onClose);
-      };
-      this.options
-        .fetch(flight.url, {
+      let pending: Promise<Response>;
+      try {
+        pending = this.options.fetch(flight.url, {
           method: 'POST',
           headers: { ...this.headers, 'X-Outbound-GUID': flight.requestId },
           body: flight.body,
           signal: controller.signal,
-        })
+        });
+      } catch (error) {
+        // A custom fetch that throws instead of rejecting fails the attempt all the same.
+        pending = Promise.reject(error);
+      }
+      pending
         .then(async (response) => {
           let text = '';
           try {

@@ -4,12 +4,13 @@ import {
   BadRequestError,
   ClientClosedError,
   ConnectApiError,
+  ConnectClient,
   ConnectionError,
   RateLimitError,
   ServerError,
   TimeoutError,
 } from '../../src/index';
-import { connectToEmulator } from './setup';
+import { API_KEY, connectToEmulator } from './setup';
 
 const T0 = Date.UTC(2026, 10, 29, 12);
 
@@ -176,6 +177,27 @@ describe('ConnectClient retries', () => {
     expect((error as ConnectionError).message).toMatch(
       /^could not reach Connect for POST \/v2\/track \(2 attempts\): /,
     );
+  });
+
+  it('treats a custom fetch that throws instead of rejecting as a network error', async () => {
+    let calls = 0;
+    const connect = new ConnectClient({
+      apiKey: API_KEY,
+      maxRetries: 1,
+      retry: { initialDelay: 100 },
+      fetch: () => {
+        calls++;
+        throw new TypeError('socket hang up');
+      },
+    });
+    const { error } = await settle(connect.track({ userId: 'u', event: 'e' }));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).message).toBe(
+      'could not reach Connect for POST /v2/track (2 attempts): socket hang up',
+    );
+    expect(calls).toBe(2);
+    // Nothing is left armed: the attempt's timeout was cleared with it.
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('fails a timeout that outlasts the retries as TimeoutError', async () => {
