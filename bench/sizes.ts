@@ -43,6 +43,20 @@ const ENTRIES: Entry[] = [
     from: ROOT,
   },
   {
+    name: 'zendesk-connect, the mappers alone',
+    kind: 'this SDK',
+    platform: 'neutral',
+    code: "import { mapIdentify, mapTrack, mapAlias } from './dist/index.js'; console.log(mapIdentify, mapTrack, mapAlias);",
+    from: ROOT,
+  },
+  {
+    name: 'zendesk-connect/testing (the emulator, for tests)',
+    kind: 'this SDK',
+    platform: 'neutral',
+    code: "import { createConnectEmulator } from './dist/testing.js'; createConnectEmulator();",
+    from: ROOT,
+  },
+  {
     name: '@segment/analytics-next 1.84.3',
     kind: 'browser peer',
     platform: 'browser',
