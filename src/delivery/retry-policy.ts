@@ -43,18 +43,21 @@ export function retryAfterOf(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits `ms`, or rejects as soon as the client closes. `onClose` registers the cancellation and
+ * returns its release (one shared listener on the client's signal, not one per wait: an
+ * `AbortSignal` warns past ten listeners).
+ */
+export function sleep(ms: number, onClose: (cancel: () => void) => () => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const release = onClose(() => {
       clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      reject(new Error('the client was closed'));
+    });
+    timer = setTimeout(() => {
+      release();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

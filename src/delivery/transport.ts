@@ -84,8 +84,19 @@ const CLOSED = Symbol('closed');
  */
 export class Transport {
   private readonly headers: Record<string, string>;
+  /** What to cancel when the client closes: in-flight attempts and retry waits. */
+  private readonly closers = new Set<() => void>();
 
   constructor(private readonly options: TransportOptions) {
+    // One listener for every request: an AbortSignal warns past ten listeners, and up to 64
+    // requests may be in flight.
+    options.signal.addEventListener(
+      'abort',
+      () => {
+        for (const close of [...this.closers]) close();
+      },
+      { once: true },
+    );
     this.headers = {
       'Content-Type': 'application/json',
       'X-Outbound-Key': options.apiKey,
@@ -125,12 +136,19 @@ export class Transport {
         });
       }
       try {
-        await sleep(delay, signal);
+        if (signal.aborted) throw signal.reason;
+        await sleep(delay, this.onClose);
       } catch {
         return { ok: false, attempts: attempt, error: closedError(path) };
       }
     }
   }
+
+  /** Registers `close` to run when the client closes; returns its release. */
+  private readonly onClose = (close: () => void): (() => void) => {
+    this.closers.add(close);
+    return () => this.closers.delete(close);
+  };
 
   /** One attempt: undefined when Connect accepted the request. */
   private async attempt(flight: Flight, attempt: number): Promise<AttemptFailure | undefined> {
@@ -176,18 +194,17 @@ export class Transport {
     if (signal.aborted) return Promise.reject(CLOSED);
     const controller = new AbortController();
     return new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onClose);
-      };
       const stop = (reason: symbol) => {
         done();
         controller.abort();
         reject(reason);
       };
-      const onClose = () => stop(CLOSED);
+      const release = this.onClose(() => stop(CLOSED));
       const timer = setTimeout(() => stop(TIMED_OUT), timeout);
-      signal.addEventListener('abort', onClose, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        release();
+      };
       let pending: Promise<Response>;
       try {
         pending = this.options.fetch(flight.url, {

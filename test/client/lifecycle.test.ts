@@ -119,6 +119,38 @@ describe('ConnectClient: bounds, flush, close', () => {
     expect(requestShapes(emulator)).toStrictEqual([['/v2/track/batch', 2]]);
   });
 
+  it('keeps one listener on its abort signal, however many requests are in flight', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const connect = new ConnectClient({
+        apiKey: API_KEY,
+        maxConcurrentRequests: 32,
+        maxBatchSize: 1,
+        fetch: () => new Promise<Response>(() => {}),
+      });
+      const calls = Array.from({ length: 40 }, (_, i) =>
+        connect.track({ userId: 'u', event: `e${i}` }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await connect.close({ timeout: 10 })).toStrictEqual({
+        delivered: 0,
+        failed: 32,
+        dropped: 8,
+      });
+      const reasons = (await Promise.allSettled(calls)).map((o) =>
+        o.status === 'rejected' ? (o.reason as Error).name : 'delivered',
+      );
+      expect(reasons).toStrictEqual(Array.from({ length: 40 }, () => 'ClientClosedError'));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toStrictEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('calls waitUntil with each delivery, a promise that never rejects', async () => {
     const waited: Promise<unknown>[] = [];
     const { emulator, connect } = connectToEmulator({
