@@ -1,4 +1,5 @@
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
+import { flattened } from './delivery/flat-string';
 import {
   DeliveryQueue,
   type DeliveryReport,
@@ -327,7 +328,7 @@ export class ConnectClient {
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
     const map = this.mapperFor(type);
-    const messageId = messageIdOf(message) ?? crypto.randomUUID();
+    const messageId = messageIdOf(message) ?? flattened(crypto.randomUUID());
     if (this.closing) {
       const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);
       this.queue.recordDrop({ messageId, type }, 'closed', error);
