@@ -258,7 +258,7 @@ export class ConnectClient {
    * ```
    */
   validate(call: OutgoingCall): MappingWarning[] {
-    return this.mapperFor(call.type)(call.message).warnings;
+    return this.mapped(call.type, call.message).warnings;
   }
 
   /**
@@ -306,28 +306,28 @@ export class ConnectClient {
     return this.emitter.on(event, listener);
   }
 
-  private mapperFor(type: CallType): (message: unknown) => MappedCall<string, unknown> {
+  /** The call mapped with this client's mapping options; throws ValidationError. */
+  private mapped(type: CallType, message: unknown): MappedCall<string, unknown> {
     switch (type) {
       case 'identify':
-        return (m) => mapIdentify(m as IdentifyMessage, this.mapping);
+        return mapIdentify(message as IdentifyMessage, this.mapping);
       case 'track':
-        return (m) => mapTrack(m as TrackMessage, this.mapping);
+        return mapTrack(message as TrackMessage, this.mapping);
       case 'alias':
-        return (m) => mapAlias(m as AliasMessage, this.mapping);
+        return mapAlias(message as AliasMessage, this.mapping);
       case 'group':
-        return (m) => mapGroup(m as GroupMessage);
+        return mapGroup(message as GroupMessage);
       case 'registerPushToken':
-        return (m) => mapRegisterPushToken(m as RegisterPushTokenMessage);
+        return mapRegisterPushToken(message as RegisterPushTokenMessage);
       case 'disablePushToken':
-        return (m) => mapDisablePushToken(m as DisablePushTokenMessage);
+        return mapDisablePushToken(message as DisablePushTokenMessage);
       case 'subscribe':
       case 'unsubscribe':
-        return (m) => mapSubscription(type, m as SubscriptionMessage);
+        return mapSubscription(type, message as SubscriptionMessage);
     }
   }
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
-    const map = this.mapperFor(type);
     const messageId = messageIdOf(message) ?? flattened(crypto.randomUUID());
     if (this.closing) {
       const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);
@@ -353,7 +353,7 @@ export class ConnectClient {
       }
       outgoing = call.message;
     }
-    const { path, body, warnings } = map(outgoing);
+    const { path, body, warnings } = this.mapped(type, outgoing);
     for (const warning of warnings) this.emitter.emit('warning', { warning, messageId, type });
     const delivery = this.queue.enqueue({
       messageId,

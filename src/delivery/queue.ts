@@ -96,6 +96,16 @@ export class DeliveryQueue {
   private sharedFlush: { promise: Promise<void>; coversUpTo: number } | undefined;
   private enqueued = 0;
   private readonly counts: DeliveryReport = { delivered: 0, failed: 0, dropped: 0 };
+  /** The settle functions of the promise made last: one shared executor, no closure per call. */
+  private lastResolve: (result: DeliveryResult) => void = noop;
+  private lastReject: (error: ConnectError) => void = noop;
+  private readonly captureSettlers = (
+    resolve: (result: DeliveryResult) => void,
+    reject: (error: ConnectError) => void,
+  ) => {
+    this.lastResolve = resolve;
+    this.lastReject = reject;
+  };
 
   constructor(private readonly options: DeliveryQueueOptions) {}
 
@@ -123,13 +133,11 @@ export class DeliveryQueue {
       refused.catch(noop);
       return refused;
     }
-    let entry: Entry | undefined;
-    const promise = new Promise<DeliveryResult>((resolve, reject) => {
-      entry = new Entry(message, ++this.enqueued, resolve, reject);
-    });
-    (entry as Entry).promise = promise;
+    const promise = new Promise<DeliveryResult>(this.captureSettlers);
+    const entry = new Entry(message, ++this.enqueued, this.lastResolve, this.lastReject);
+    entry.promise = promise;
     const lane = this.lanes[message.lane];
-    lane.push(entry as Entry);
+    lane.push(entry);
     this.unsettledCount++;
     if (lane.length >= this.options.maxBatchSize) this.dispatch();
     else this.armLinger();
