@@ -100,13 +100,9 @@ export const TrackMessageSchema = z.looseObject(
 /** Schema of {@link AliasMessage}. */
 export const AliasMessageSchema = z.looseObject(
   {
+    ...common,
     userId: IdSchema,
     previousId: z.nullish(IdSchema),
-    anonymousId: z.nullish(IdSchema),
-    context: z.nullish(ContextSchema),
-    messageId: z.nullish(z.string()),
-    timestamp: z.nullish(TimestampInputSchema),
-    integrations: z.optional(z.unknown()),
   },
   MESSAGE_SHAPE,
 );

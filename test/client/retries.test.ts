@@ -113,6 +113,8 @@ describe('ConnectClient retries', () => {
     expect(await closing).toStrictEqual({ delivered: 0, failed: 1, dropped: 0 });
     // Settled at the deadline, not after the minute Connect asked for.
     expect(Date.now() - T0).toBeLessThan(1_500);
+    // And the wait itself was cancelled: no timer is left to keep a process alive for the minute.
+    expect(vi.getTimerCount()).toBe(0);
     expect(emulator.calls).toHaveLength(1);
   });
 
