@@ -1,5 +1,6 @@
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
 import { flattened } from './delivery/flat-string';
+import { type SerializedMessage, serializeMessage } from './delivery/message-size';
 import {
   DeliveryQueue,
   type DeliveryReport,
@@ -8,7 +9,7 @@ import {
 } from './delivery/queue';
 import type { ResolvedRetryPolicy } from './delivery/retry-policy';
 import { Transport } from './delivery/transport';
-import { ClientClosedError } from './errors';
+import { BeforeSendError, ClientClosedError } from './errors';
 import {
   mapDisablePushToken,
   mapGroup,
@@ -39,6 +40,9 @@ import type { MappingWarning } from './schemas/warning';
 
 const DEFAULT_BASE_URL = 'https://api.outbound.io';
 const DEFAULT_CLOSE_TIMEOUT = 10_000;
+const DEFAULT_MAX_BATCH_BYTES = 500 * 1024;
+/** Segment's own per-message limit, so every call its destination carried fits. */
+const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024;
 const LANES: Record<CallType, Lane> = {
   identify: 'users',
   alias: 'users',
@@ -85,6 +89,7 @@ export class ConnectClient {
   private readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   private readonly logger: ConnectLogger | undefined;
   private readonly abort = new AbortController();
+  private readonly maxMessageBytes: number;
   private closing: Promise<DeliveryReport> | undefined;
 
   /** @throws {ValidationError} when an option is invalid, naming it (never echoing the key). */
@@ -112,6 +117,16 @@ export class ConnectClient {
     };
     this.beforeSend = parsed.beforeSend;
     this.waitUntil = parsed.waitUntil;
+    const maxBatchBytes = parsed.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    this.maxMessageBytes =
+      parsed.maxMessageBytes ?? Math.min(DEFAULT_MAX_MESSAGE_BYTES, maxBatchBytes);
+    if (this.maxMessageBytes > maxBatchBytes) {
+      throw invalid(
+        'ConnectClient',
+        'maxMessageBytes',
+        `must be at most maxBatchBytes (${maxBatchBytes}): a message must fit in a request`,
+      );
+    }
     const retry: ResolvedRetryPolicy = {
       maxRetries: parsed.retry?.maxRetries ?? parsed.maxRetries ?? 5,
       initialDelay: parsed.retry?.initialDelay ?? 500,
@@ -130,10 +145,11 @@ export class ConnectClient {
     });
     this.queue = new DeliveryQueue({
       maxBatchSize: parsed.maxBatchSize ?? 100,
+      maxBatchBytes,
       flushInterval: parsed.flushInterval ?? 10,
       maxQueueSize: parsed.maxQueueSize ?? 10_000,
       maxConcurrentRequests: parsed.maxConcurrentRequests ?? 4,
-      send: (path, body) => transport.send(path, body),
+      send: (path, body, messageCount) => transport.send(path, body, messageCount),
       emitter: this.emitter,
     });
     if (this.logger) this.forwardToLogger(this.logger);
@@ -258,7 +274,7 @@ export class ConnectClient {
    * ```
    */
   validate(call: OutgoingCall): MappingWarning[] {
-    return this.mapped(call.type, call.message).warnings;
+    return this.prepared(call.type, call.message).warnings;
   }
 
   /**
@@ -306,6 +322,16 @@ export class ConnectClient {
     return this.emitter.on(event, listener);
   }
 
+  /** The call mapped and serialized; throws ValidationError, naming the field. */
+  private prepared(
+    type: CallType,
+    message: unknown,
+  ): MappedCall<string, unknown> & SerializedMessage {
+    const mapped = this.mapped(type, message);
+    const { json, bytes } = serializeMessage(type, mapped.body, this.maxMessageBytes);
+    return { path: mapped.path, body: mapped.body, warnings: mapped.warnings, json, bytes };
+  }
+
   /** The call mapped with this client's mapping options; throws ValidationError. */
   private mapped(type: CallType, message: unknown): MappedCall<string, unknown> {
     switch (type) {
@@ -336,10 +362,18 @@ export class ConnectClient {
     }
     let outgoing: unknown = message;
     if (this.beforeSend) {
-      const call = this.beforeSend({
-        type,
-        message: message as Record<string, unknown>,
-      } as OutgoingCall);
+      let call: OutgoingCall | null | undefined | false;
+      try {
+        call = this.beforeSend({
+          type,
+          message: message as Record<string, unknown>,
+        } as OutgoingCall);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new BeforeSendError(`${type}: beforeSend threw: ${reason}; the call was not sent`, {
+          cause: error,
+        });
+      }
       if (!call) {
         this.queue.recordDrop({ messageId, type }, 'before_send');
         return handled(Promise.resolve({ messageId, attempts: 0, warnings: [] }));
@@ -353,14 +387,16 @@ export class ConnectClient {
       }
       outgoing = call.message;
     }
-    const { path, body, warnings } = this.mapped(type, outgoing);
+    const { path, body, warnings, json, bytes } = this.prepared(type, outgoing);
     for (const warning of warnings) this.emitter.emit('warning', { warning, messageId, type });
     const delivery = this.queue.enqueue({
       messageId,
       type,
       lane: LANES[type],
       path,
-      body,
+      json,
+      bytes,
+      ids: writtenIds(body),
       warnings,
     });
     this.waitUntil?.(delivery.then(noop, noop));
@@ -408,6 +444,12 @@ const noop = () => {};
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
   return promise;
+}
+
+/** The Connect user ids a mapped body writes: its `user_id`, and an alias's `previous_id`. */
+function writtenIds(body: unknown): string[] {
+  const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
+  return previous_id === undefined ? [String(user_id)] : [String(user_id), String(previous_id)];
 }
 
 function messageIdOf(message: unknown): string | undefined {

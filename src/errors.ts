@@ -154,6 +154,22 @@ export class BadRequestError extends ConnectApiError {
 }
 
 /**
+ * Connect refused the request as too large (HTTP 413). A batch is split in halves and sent
+ * again; a message refused alone fails with this. Never retried as it was.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof PayloadTooLargeError) console.error('too large for Connect:', error.status);
+ * ```
+ */
+export class PayloadTooLargeError extends ConnectApiError {
+  static override readonly kind: string = 'PayloadTooLargeError';
+  constructor(message: string, details: ConnectApiErrorDetails) {
+    super(message, details, 'payload_too_large');
+  }
+}
+
+/**
  * The API key was refused (HTTP 401 or 403). Never retried.
  *
  * @example
@@ -229,6 +245,26 @@ export class TimeoutError extends ConnectError {
   static override readonly kind: string = 'TimeoutError';
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { ...options, code: 'timeout' });
+  }
+}
+
+/**
+ * The `beforeSend` hook threw: the call throws this at once (the hook's error is its `cause`),
+ * and nothing is queued.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   connect.track({ userId: 'u1', event: 'Signed Up' });
+ * } catch (error) {
+ *   if (error instanceof BeforeSendError) console.error('beforeSend broke:', error.cause);
+ * }
+ * ```
+ */
+export class BeforeSendError extends ConnectError {
+  static override readonly kind: string = 'BeforeSendError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, code: 'before_send_failed' });
   }
 }
 

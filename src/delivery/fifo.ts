@@ -1,4 +1,4 @@
-/** A first-in, first-out list whose `take` does not shift the whole array (`splice(0, n)` does). */
+/** A first-in, first-out list whose removals do not shift the whole array (`shift()` on a long array does). */
 export class Fifo<T> {
   private items: T[] = [];
   private head = 0;
@@ -11,19 +11,12 @@ export class Fifo<T> {
     this.items.push(item);
   }
 
-  /** Removes and returns up to `count` items from the front. */
-  take(count: number): T[] {
-    const end = Math.min(this.items.length, this.head + count);
-    const taken = this.items.slice(this.head, end);
-    this.head = end;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return taken;
+  /** Removes and returns the front item. */
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    this.compact();
+    return item;
   }
 
   /** The item `index` places from the front, without removing it. */
@@ -33,6 +26,20 @@ export class Fifo<T> {
 
   /** Removes and returns every item. */
   drain(): T[] {
-    return this.take(this.length);
+    const items = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return items;
+  }
+
+  /** Drops the consumed prefix once it is most of the array. */
+  private compact(): void {
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
   }
 }

@@ -1,10 +1,20 @@
-import { BadRequestError, ClientClosedError, type ConnectError, QueueFullError } from '../errors';
+import {
+  BadRequestError,
+  ClientClosedError,
+  ConnectError,
+  PayloadTooLargeError,
+  QueueFullError,
+} from '../errors';
 import type { MappingWarning } from '../schemas/warning';
 import type { CallType, DropReason, Emitter } from './events';
 import { Fifo } from './fifo';
 import type { SendResult } from './transport';
+import { type OrderNode, UserOrder } from './user-order';
 
-/** Coalesces messages into batches, bounds and orders them, and settles each exactly once. */
+/**
+ * Coalesces messages into batches by count and bytes, keeps each Connect user's messages in call
+ * order, and settles each message exactly once.
+ */
 
 /**
  * Which requests a message can share: users (identify, alias, group) go to the identify batch
@@ -24,28 +34,50 @@ export interface DeliveryResult {
 
 /** Counts of how every message ended, as `close()` reports them. */
 export interface DeliveryReport {
+  /** Accepted by Connect. */
   delivered: number;
+  /** Finally refused or undeliverable, after any retries. */
   failed: number;
+  /** Never sent: the queue was full, `beforeSend` dropped it, or the client closed first. */
   dropped: number;
 }
 
-/** A message waiting or in flight. */
+/** A mapped message, serialized at the call, as the queue holds it. */
 export interface QueuedMessage {
   messageId: string;
   type: CallType;
   lane: Lane;
   /** The single endpoint, for a request of this message alone. */
   path: string;
-  body: unknown;
+  /** The wire body as JSON. */
+  json: string;
+  /** `json`'s size in UTF-8 bytes. */
+  bytes: number;
+  /** The Connect user ids it writes: its order key. */
+  ids: readonly string[];
   warnings: MappingWarning[];
 }
 
-/** A queued message with its settlement; a class so every entry has one shape. */
-class Entry {
+const WAITING = 0; // behind an earlier unsettled message of one of its users
+const READY = 1; // may join any request of its lane
+const SENT = 2;
+const SETTLED = 3;
+
+/** A queued message with its place in the order and its settlement. */
+class Entry implements OrderNode<Entry> {
   attempts = 0;
-  settled = false;
+  state = WAITING;
   /** Set right after construction: the promise the caller holds. */
   promise!: Promise<DeliveryResult>;
+  after: Entry[] | undefined = undefined;
+  dependents: Entry[] | undefined = undefined;
+  blockers = 0;
+  /** The request being built that took it. */
+  mark = 0;
+  /** Neighbours in the list of unsent messages. */
+  previous: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
+  readonly ids: readonly string[];
 
   constructor(
     readonly message: QueuedMessage,
@@ -53,7 +85,9 @@ class Entry {
     readonly seq: number,
     readonly resolve: (result: DeliveryResult) => void,
     readonly reject: (error: ConnectError) => void,
-  ) {}
+  ) {
+    this.ids = message.ids;
+  }
 }
 
 interface FlushWaiter {
@@ -67,10 +101,12 @@ interface FlushWaiter {
 /** What {@link DeliveryQueue} needs. */
 export interface DeliveryQueueOptions {
   maxBatchSize: number;
+  maxBatchBytes: number;
   flushInterval: number;
   maxQueueSize: number;
   maxConcurrentRequests: number;
-  send(path: string, body: unknown): Promise<SendResult>;
+  /** Sends one request: a JSON body of `messageCount` messages. */
+  send(path: string, body: string, messageCount: number): Promise<SendResult>;
   emitter: Emitter;
 }
 
@@ -78,18 +114,29 @@ const BATCH_PATHS: Record<Exclude<Lane, 'direct'>, string> = {
   users: '/v2/identify/batch',
   events: '/v2/track/batch',
 };
+const LANES: readonly Lane[] = ['users', 'events', 'direct'];
 
 /** The delivery engine behind `ConnectClient`. */
 export class DeliveryQueue {
-  private readonly lanes: Record<Lane, Fifo<Entry>> = {
+  /** Messages whose users are free, per lane, by the time they became free. */
+  private readonly ready: Record<Lane, Fifo<Entry>> = {
     users: new Fifo(),
-    direct: new Fifo(),
     events: new Fifo(),
+    direct: new Fifo(),
   };
+  /** Unsent messages per lane (waiting or ready), and their bytes with a comma each. */
+  private readonly unsentByLane: Record<Lane, number> = { users: 0, events: 0, direct: 0 };
+  private readonly unsentBytesByLane: Record<Lane, number> = { users: 0, events: 0, direct: 0 };
+  private readonly order = new UserOrder<Entry>();
+  /** Unsent messages (waiting or ready), oldest first: what `abandon()` drops. */
+  private oldestUnsent: Entry | undefined;
+  private newestUnsent: Entry | undefined;
+  private unsentCount = 0;
   /** Batches on the wire, for `abandon()`. */
   private readonly inFlightBatches = new Set<Entry[]>();
   private unsettledCount = 0;
   private inFlight = 0;
+  private batchMarks = 0;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   private lingerExpired = false;
   private waiters: FlushWaiter[] = [];
@@ -105,6 +152,9 @@ export class DeliveryQueue {
   ) => {
     this.lastResolve = resolve;
     this.lastReject = reject;
+  };
+  private readonly freed = (entry: Entry) => {
+    if (entry.state === WAITING) this.makeReady(entry);
   };
 
   constructor(private readonly options: DeliveryQueueOptions) {}
@@ -136,10 +186,10 @@ export class DeliveryQueue {
     const promise = new Promise<DeliveryResult>(this.captureSettlers);
     const entry = new Entry(message, ++this.enqueued, this.lastResolve, this.lastReject);
     entry.promise = promise;
-    const lane = this.lanes[message.lane];
-    lane.push(entry);
+    this.linkUnsent(entry);
     this.unsettledCount++;
-    if (lane.length >= this.options.maxBatchSize) this.dispatch();
+    if (this.order.admit(entry)) this.makeReady(entry);
+    if (this.hasFullBatch(message.lane)) this.dispatch();
     else this.armLinger();
     return promise;
   }
@@ -181,27 +231,37 @@ export class DeliveryQueue {
   }
 
   /**
-   * Ends every unsettled message now: queued ones are dropped, in-flight ones fail, both with
+   * Ends every unsettled message now: unsent ones are dropped, in-flight ones fail, both with
    * `ClientClosedError`. For `close()` past its deadline.
    */
   abandon(): void {
     this.clearLinger();
-    for (const lane of Object.values(this.lanes)) {
-      for (const entry of lane.drain()) {
-        const { type } = entry.message;
-        const error = new ClientClosedError(
-          `${type}: the client was closed before the message was sent`,
-        );
-        this.recordDrop(entry.message, 'closed', error);
-        this.reject(entry, error);
-      }
+    const unsent: Entry[] = [];
+    for (let entry = this.oldestUnsent; entry; entry = entry.next) unsent.push(entry);
+    this.oldestUnsent = this.newestUnsent = undefined;
+    this.unsentCount = 0;
+    for (const lane of LANES) {
+      this.ready[lane].drain();
+      this.unsentByLane[lane] = 0;
+      this.unsentBytesByLane[lane] = 0;
+    }
+    // Settled first, all of them, so releasing one cannot make another ready.
+    for (const entry of unsent) entry.state = SETTLED;
+    for (const entry of unsent) {
+      const { type } = entry.message;
+      const error = new ClientClosedError(
+        `${type}: the client was closed before the message was sent`,
+      );
+      this.recordDrop(entry.message, 'closed', error);
+      this.reject(entry, error);
     }
     for (const batch of [...this.inFlightBatches]) {
       for (const entry of batch) {
-        const { type } = entry.message;
         this.fail(
           entry,
-          new ClientClosedError(`${type}: the client was closed before Connect answered`),
+          new ClientClosedError(
+            `${entry.message.type}: the client was closed before Connect answered`,
+          ),
         );
       }
     }
@@ -227,14 +287,15 @@ export class DeliveryQueue {
       if (!batch) break;
       this.inFlight++;
       this.inFlightBatches.add(batch);
-      void this.sendBatch(batch).finally(() => {
-        this.inFlight--;
-        this.inFlightBatches.delete(batch);
-        this.dispatch();
-      });
+      void this.sendBatch(batch)
+        .catch((error: unknown) => this.failUnexpectedly(batch, error))
+        .finally(() => {
+          this.inFlight--;
+          this.inFlightBatches.delete(batch);
+          this.dispatch();
+        });
     }
-    const queued = this.lanes.users.length + this.lanes.direct.length + this.lanes.events.length;
-    if (queued === 0) {
+    if (this.unsentCount === 0) {
       this.lingerExpired = false;
       this.clearLinger();
     } else if (!this.lingerExpired) {
@@ -243,44 +304,73 @@ export class DeliveryQueue {
   }
 
   /**
-   * The next request's messages: full batches first; partial ones too once they may go. Users
-   * before events, except that an alias waits until every event queued before it has settled:
-   * Connect moves the earlier user's events when it merges, so an event that arrived after the
-   * alias would stay behind on the old id.
+   * True when a lane holds a request's worth, by count or bytes: then it goes without waiting
+   * out the linger, with whatever of it may go now (the rest waits for its users' earlier
+   * messages).
+   */
+  private hasFullBatch(lane: Lane): boolean {
+    if (lane === 'direct') return false;
+    return (
+      this.unsentByLane[lane] >= this.options.maxBatchSize ||
+      this.unsentBytesByLane[lane] + 1 >= this.options.maxBatchBytes
+    );
+  }
+
+  /**
+   * The next request: a full one first, else (once partial ones may go) the lane whose oldest
+   * ready message is oldest.
    */
   private takeBatch(partialAllowed: boolean): Entry[] | undefined {
-    const { maxBatchSize } = this.options;
-    const users = this.usersReady(maxBatchSize);
-    if (users >= maxBatchSize) return this.lanes.users.take(maxBatchSize);
-    if (this.lanes.events.length >= maxBatchSize) return this.lanes.events.take(maxBatchSize);
-    if (!partialAllowed) return undefined;
-    if (users > 0) return this.lanes.users.take(users);
-    if (this.lanes.direct.length > 0) return this.lanes.direct.take(1);
-    if (this.lanes.events.length > 0) return this.lanes.events.take(maxBatchSize);
-    return undefined;
+    let lane: Lane | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const candidate of LANES) {
+      const head = this.ready[candidate].at(0);
+      if (!head || head.seq >= oldest) continue;
+      if (partialAllowed || this.hasFullBatch(candidate)) {
+        lane = candidate;
+        oldest = head.seq;
+      }
+    }
+    return lane === undefined ? undefined : this.build(lane);
   }
 
-  /** How many users-lane messages, from the front, may go now (up to `limit`). */
-  private usersReady(limit: number): number {
-    const lane = this.lanes.users;
-    const oldestEvent = this.oldestUnsettledEvent();
-    let ready = 0;
-    while (ready < Math.min(limit, lane.length)) {
-      const entry = lane.at(ready) as Entry;
-      if (entry.message.type === 'alias' && entry.seq > oldestEvent) break;
-      ready++;
+  /**
+   * Fills a request of `lane`: ready messages, and behind each one the later messages of its
+   * users that wait for nothing but messages already in this request (Connect applies a batch
+   * in order).
+   */
+  private build(lane: Lane): Entry[] {
+    const { maxBatchBytes } = this.options;
+    const ready = this.ready[lane];
+    const limit = lane === 'direct' ? 1 : this.options.maxBatchSize;
+    const mark = ++this.batchMarks;
+    const batch: Entry[] = [];
+    let bytes = 1; // '[' … ']' and the commas: one byte a message
+    let followers: Entry[] | undefined;
+    let nextFollower = 0;
+    while (batch.length < limit) {
+      const follower = followers?.[nextFollower];
+      const entry = follower ?? ready.at(0);
+      if (!entry) break;
+      if (follower && entry.state !== WAITING) {
+        nextFollower++; // taken already, through another of its ids
+        continue;
+      }
+      if (batch.length > 0 && bytes + entry.message.bytes + 1 > maxBatchBytes) break;
+      if (follower) nextFollower++;
+      else ready.shift();
+      bytes += entry.message.bytes + 1;
+      this.markSent(entry, mark);
+      batch.push(entry);
+      if (!entry.dependents || lane === 'direct') continue;
+      for (const next of entry.dependents) {
+        if (next.state === WAITING && next.message.lane === lane && joinable(next, mark)) {
+          if (followers) followers.push(next);
+          else followers = [next];
+        }
+      }
     }
-    return ready;
-  }
-
-  /** The enqueue order of the oldest event not yet settled (queued or in flight), or Infinity. */
-  private oldestUnsettledEvent(): number {
-    let oldest = this.lanes.events.at(0)?.seq ?? Number.POSITIVE_INFINITY;
-    for (const batch of this.inFlightBatches) {
-      const first = batch[0];
-      if (first?.message.lane === 'events' && first.seq < oldest) oldest = first.seq;
-    }
-    return oldest;
+    return batch;
   }
 
   private async sendBatch(batch: Entry[]): Promise<void> {
@@ -288,37 +378,88 @@ export class DeliveryQueue {
     if (!first) return;
     const lone = batch.length === 1;
     const path = lone ? first.path : BATCH_PATHS[first.lane as Exclude<Lane, 'direct'>];
-    const body = lone ? first.body : batch.map((entry) => entry.message.body);
-    const result = await this.options.send(path, body);
+    const result = await this.options.send(path, lone ? first.json : joined(batch), batch.length);
     for (const entry of batch) entry.attempts += result.attempts;
     if (result.ok) {
       for (const entry of batch) this.deliver(entry);
       return;
     }
-    // One bad message must not take the others with it: halve the batch until it stands alone.
-    if (result.error instanceof BadRequestError && batch.length > 1) {
+    // One bad or oversized message must not take the others with it: halve the batch until it
+    // stands alone. The halves go in order, so each user's messages still arrive in call order.
+    const { error } = result;
+    if (
+      batch.length > 1 &&
+      (error instanceof BadRequestError || error instanceof PayloadTooLargeError)
+    ) {
       const middle = Math.ceil(batch.length / 2);
       await this.sendBatch(batch.slice(0, middle));
       await this.sendBatch(batch.slice(middle));
       return;
     }
-    for (const entry of batch) this.fail(entry, result.error);
+    for (const entry of batch) this.fail(entry, error);
+  }
+
+  /** A bug must not leave a caller waiting forever: what was on its way fails, typed. */
+  private failUnexpectedly(batch: Entry[], cause: unknown): void {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    for (const entry of batch) {
+      this.fail(
+        entry,
+        new ConnectError(
+          `${entry.message.type}: the client failed unexpectedly while sending: ${reason}`,
+          { code: 'internal_error', cause },
+        ),
+      );
+    }
+  }
+
+  private makeReady(entry: Entry): void {
+    entry.state = READY;
+    this.ready[entry.message.lane].push(entry);
+  }
+
+  private markSent(entry: Entry, mark: number): void {
+    entry.state = SENT;
+    entry.mark = mark;
+    entry.after = undefined;
+    this.unlinkUnsent(entry);
+  }
+
+  private linkUnsent(entry: Entry): void {
+    entry.previous = this.newestUnsent;
+    if (this.newestUnsent) this.newestUnsent.next = entry;
+    else this.oldestUnsent = entry;
+    this.newestUnsent = entry;
+    this.unsentCount++;
+    this.unsentByLane[entry.message.lane]++;
+    this.unsentBytesByLane[entry.message.lane] += entry.message.bytes + 1;
+  }
+
+  private unlinkUnsent(entry: Entry): void {
+    if (entry.previous) entry.previous.next = entry.next;
+    else this.oldestUnsent = entry.next;
+    if (entry.next) entry.next.previous = entry.previous;
+    else this.newestUnsent = entry.previous;
+    entry.previous = entry.next = undefined;
+    this.unsentCount--;
+    this.unsentByLane[entry.message.lane]--;
+    this.unsentBytesByLane[entry.message.lane] -= entry.message.bytes + 1;
   }
 
   private deliver(entry: Entry): void {
-    if (entry.settled) return;
+    if (entry.state === SETTLED) return;
     const { messageId, type, warnings } = entry.message;
     this.counts.delivered++;
     const { emitter } = this.options;
     if (emitter.has('delivered'))
       emitter.emit('delivered', { messageId, type, attempts: entry.attempts });
-    entry.settled = true;
+    entry.state = SETTLED;
     entry.resolve({ messageId, attempts: entry.attempts, warnings });
     this.settled(entry);
   }
 
   private fail(entry: Entry, error: ConnectError): void {
-    if (entry.settled) return;
+    if (entry.state === SETTLED) return;
     this.counts.failed++;
     this.options.emitter.emit('error', {
       error,
@@ -330,7 +471,7 @@ export class DeliveryQueue {
 
   /** Rejects an entry's promise, marked handled first: a caller may ignore it. */
   private reject(entry: Entry, error: ConnectError): void {
-    entry.settled = true;
+    entry.state = SETTLED;
     entry.promise.catch(noop);
     entry.reject(error);
     this.settled(entry);
@@ -338,6 +479,7 @@ export class DeliveryQueue {
 
   private settled(entry: Entry): void {
     this.unsettledCount--;
+    this.order.release(entry, this.freed);
     if (this.waiters.length === 0) return;
     for (const waiter of this.waiters) if (entry.seq <= waiter.upTo) waiter.remaining--;
     if (this.waiters.every((waiter) => waiter.remaining > 0)) return;
@@ -345,6 +487,24 @@ export class DeliveryQueue {
     this.waiters = this.waiters.filter((waiter) => waiter.remaining > 0);
     for (const waiter of done) waiter.resolve();
   }
+}
+
+/** True when every message `entry` waits for is settled or already in request `mark`. */
+function joinable(entry: Entry, mark: number): boolean {
+  if (!entry.after) return true;
+  for (const earlier of entry.after)
+    if (earlier.state !== SETTLED && earlier.mark !== mark) return false;
+  return true;
+}
+
+/** The batch body: the messages' JSON in an array, in order. */
+function joined(batch: readonly Entry[]): string {
+  let body = '[';
+  for (let index = 0; index < batch.length; index++) {
+    if (index > 0) body += ',';
+    body += (batch[index] as Entry).message.json;
+  }
+  return `${body}]`;
 }
 
 const noop = () => {};

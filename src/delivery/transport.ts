@@ -6,6 +6,7 @@ import {
   type ConnectApiErrorDetails,
   type ConnectError,
   ConnectionError,
+  PayloadTooLargeError,
   RateLimitError,
   ServerError,
   TimeoutError,
@@ -104,15 +105,18 @@ export class Transport {
     };
   }
 
-  /** POSTs `body` as JSON to `path` (`/v2/…`), with one `X-Outbound-GUID` for every attempt. */
-  async send(path: string, body: unknown): Promise<SendResult> {
+  /**
+   * POSTs a JSON `body` of `messageCount` messages to `path` (`/v2/…`), with one
+   * `X-Outbound-GUID` for every attempt.
+   */
+  async send(path: string, body: string, messageCount: number): Promise<SendResult> {
     const { retry, emitter, signal } = this.options;
     const flight: Flight = {
       path,
       url: this.options.baseUrl + path,
       requestId: crypto.randomUUID(),
-      body: JSON.stringify(body),
-      messageCount: Array.isArray(body) ? body.length : 1,
+      body,
+      messageCount,
     };
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -174,6 +178,9 @@ export class Transport {
         durationMs: Date.now() - attemptStarted,
       });
     }
+    if (isRedirect(response)) {
+      return { error: redirectError(response, flight, attempt), retryable: false };
+    }
     if (response.ok) return undefined;
     const retryable = RETRY_STATUSES.includes(response.status);
     const failure: AttemptFailure = {
@@ -211,6 +218,8 @@ export class Transport {
           method: 'POST',
           headers: { ...this.headers, 'X-Outbound-GUID': flight.requestId },
           body: flight.body,
+          // The key goes to baseUrl's origin and nowhere else; a redirect fails the request.
+          redirect: 'manual',
           signal: controller.signal,
         });
       } catch (error) {
@@ -268,6 +277,7 @@ function apiError(
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
   const message = `Connect answered ${status} to POST ${path} (${tries})${parsed.message ? `: ${parsed.message}` : ''}`;
   if (status === 400) return new BadRequestError(message, details);
+  if (status === 413) return new PayloadTooLargeError(message, details);
   if (status === 401 || status === 403) return new AuthenticationError(message, details);
   if (status === 429) {
     const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
@@ -278,6 +288,38 @@ function apiError(
   }
   if (status >= 500) return new ServerError(message, details);
   return new ConnectApiError(message, details);
+}
+
+/**
+ * A 3xx, or what a runtime shows of one: a browser answers `redirect: 'manual'` with an opaque
+ * response of status 0; a custom fetch that followed anyway marks the response `redirected`.
+ */
+function isRedirect(response: Response): boolean {
+  return (
+    (response.status >= 300 && response.status < 400) ||
+    response.type === 'opaqueredirect' ||
+    response.redirected === true
+  );
+}
+
+function redirectError(response: Response, flight: Flight, attempts: number): ConnectApiError {
+  const { path, requestId } = flight;
+  const location = response.headers.get('location');
+  let target = 'a location it did not name';
+  if (location) {
+    try {
+      target = new URL(location, flight.url).host;
+    } catch {
+      target = 'an invalid location';
+    }
+  }
+  const status = response.status || 'a redirect';
+  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  return new ConnectApiError(
+    `Connect answered ${status} to POST ${path} (${tries}), redirecting to ${target}: redirects are not followed, so the key never leaves baseUrl's origin; set baseUrl to the final address`,
+    { status: response.status, body: '', requestId },
+    'redirected',
+  );
 }
 
 /** Connect's `{"error":{"Message","Code"}}`, when the body is that. */

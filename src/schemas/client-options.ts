@@ -97,6 +97,16 @@ export const ConnectClientOptionsSchema = z.extend(z.omit(MappingOptionsSchema, 
   retry: z.optional(RetryPolicySchema),
   /** Messages per request, 1–100 (Connect's limit). Default 100. */
   maxBatchSize: z.optional(wholeNumber(1, 100, 'must be at most 100, Connect’s batch limit')),
+  /**
+   * Most bytes of JSON in one request; batches are cut by count and by bytes. Default 500 KiB
+   * (512,000 bytes).
+   */
+  maxBatchBytes: z.optional(wholeNumber(1024)),
+  /**
+   * Most bytes of JSON in one message; a larger call throws `ValidationError` naming its
+   * largest field. Default 32 KiB (32,768 bytes, Segment's own limit); at most `maxBatchBytes`.
+   */
+  maxMessageBytes: z.optional(wholeNumber(1)),
   /** How long a message may wait for others to share its request, in ms. Default 10. */
   flushInterval: z.optional(wholeNumber(0)),
   /** Messages the client holds (waiting or in flight) before refusing more. Default 10,000. */

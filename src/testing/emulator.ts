@@ -9,6 +9,7 @@ import {
   SubscribeCampaignsBodySchema,
 } from '../schemas/wire';
 import { connectErrorResponse, describeWireIssues, wireIssueMessage } from './connect-errors';
+import { control } from './controls';
 import { type EmulatorSnapshot, renderEventsPage, snapshotOf } from './events-page';
 import { ConnectEmulatorFaults, type FailOptions, type Fault } from './faults';
 import {
@@ -19,6 +20,7 @@ import {
   responseOf,
 } from './plain-http';
 import { type EmulatedEvent, type EmulatedUser, EmulatorStore, type PushPlatform } from './store';
+import { type EmulatedWrite, WriteLog } from './write-log';
 
 /** Options of {@link createConnectEmulator}. */
 export interface ConnectEmulatorOptions {
@@ -31,6 +33,11 @@ export interface ConnectEmulatorOptions {
   strict?: boolean;
   /** The clock, in epoch milliseconds, for recorded times and the 24-hour events window. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Largest request body accepted, in bytes; a larger one is answered 413, as a server with a
+   * body limit does. Default: no limit.
+   */
+  maxBodyBytes?: number;
 }
 
 /** One request the emulator received, as recorded. */
@@ -66,11 +73,18 @@ export interface ConnectEmulator {
   readonly events: readonly EmulatedEvent[];
   /** Every API request received, in order. */
   readonly calls: readonly RecordedCall[];
+  /** Every message applied (a single body or a batch item), in the order applied. */
+  readonly writes: readonly EmulatedWrite[];
+  /**
+   * The writes that touched a user, in the order applied: those under `id` and, when `id` is a
+   * stored user, under every id merged into it.
+   */
+  writesOf(id: string | number): EmulatedWrite[];
   /** Fault injection. */
   readonly faults: ConnectEmulatorFaults;
   /** Users and the last 24 hours of events, as `GET /_emulator/state` answers. */
   snapshot(): EmulatorSnapshot;
-  /** Forgets users, events, calls and faults. */
+  /** Forgets users, events, calls, writes and faults. */
   reset(): void;
 }
 
@@ -103,9 +117,10 @@ const MAX_BATCH = 100;
 const PLATFORMS: readonly PushPlatform[] = ['apns', 'fcm', 'gcm'];
 const DisableBodySchema = z.union([DisableAllTokensBodySchema, PushTokenBodySchema]);
 
-type Handler = (body: unknown, path: string) => PlainResponse;
+type Handler = (body: unknown, path: string, requestId: string | undefined) => PlainResponse;
 
 const OK: PlainResponse = { status: 200, headers: {}, body: '' };
+const encoder = new TextEncoder();
 
 /**
  * Creates a Connect emulator: every endpoint of the wire contract, Connect's validation and
@@ -138,6 +153,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
   const store = new EmulatorStore();
   const faults = new ConnectEmulatorFaults();
   const calls: RecordedCall[] = [];
+  const log = new WriteLog();
   const userSchema = strict ? ConnectUserSchema : LenientConnectUserSchema;
 
   const validate = <S extends z.ZodMiniType>(schema: S, body: unknown, index?: number) => {
@@ -155,19 +171,20 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
       schema: S,
       apply: (data: z.output<S>, path: string) => void,
     ): Handler =>
-    (body, path) => {
+    (body, path, requestId) => {
       const result = validate(schema, body);
       if (!result.ok) return connectErrorResponse(400, result.message);
       if (faults.refuses(body, { path, index: undefined })) {
         return connectErrorResponse(400, 'the message was refused');
       }
       apply(result.data, path);
+      log.record(path, result.data, requestId, now());
       return OK;
     };
 
   const batch =
     <S extends z.ZodMiniType>(schema: S, apply: (data: z.output<S>) => void): Handler =>
-    (body, path) => {
+    (body, path, requestId) => {
       if (!Array.isArray(body)) return connectErrorResponse(400, 'body must be a JSON array');
       if (body.length > MAX_BATCH) {
         return connectErrorResponse(
@@ -184,7 +201,10 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
         else items.push(result.data);
       });
       if (problems.length > 0) return connectErrorResponse(400, problems.join('; '));
-      for (const item of items) apply(item);
+      for (const item of items) {
+        apply(item);
+        log.record(path, item, requestId, now());
+      }
       return OK;
     };
 
@@ -252,12 +272,20 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
     const text = await request.text();
     call.body = parseJson(text) ?? text;
     const response = respond(fault, () => {
+      if (options.maxBodyBytes !== undefined) {
+        const bytes = encoder.encode(text).byteLength;
+        if (bytes > options.maxBodyBytes)
+          return connectErrorResponse(
+            413,
+            `the request body is ${bytes} bytes; this server takes at most ${options.maxBodyBytes}`,
+          );
+      }
       if (!authorized(request))
         return connectErrorResponse(401, 'X-Outbound-Key is missing or not a valid key');
       const body = parseJson(text);
       if (body === undefined)
         return connectErrorResponse(500, 'the request body is not valid JSON');
-      return route(body, path);
+      return route(body, path, request.header('x-outbound-guid') ?? undefined);
     });
     // The work is done before the wait, as on a slow server: a client that times out cannot
     // tell whether it was applied.
@@ -279,7 +307,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
       return jsonResponse(200, snapshotOf(store.users.values(), store.events, now()));
     }
     if (request.method === 'POST' && path.startsWith('/_emulator/')) {
-      return control(path, parseJson(await request.text()));
+      return control({ faults, reset }, path, await request.text());
     }
     const call: RecordedCall = {
       method: request.method,
@@ -295,42 +323,16 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
     return response;
   }
 
-  /** Control over HTTP, for tests in another process, runtime or browser. */
-  function control(path: string, body: unknown): PlainResponse {
-    const options = (typeof body === 'object' && body !== null ? body : {}) as Record<
-      string,
-      unknown
-    >;
-    const count = typeof options.count === 'number' ? options.count : 1;
-    switch (path) {
-      case '/_emulator/reset':
-        store.clear();
-        calls.length = 0;
-        faults.clear();
-        return jsonResponse(200, { ok: true });
-      case '/_emulator/faults/fail': {
-        const fail: FailOptions = {};
-        if (typeof options.retryAfter === 'number' || typeof options.retryAfter === 'string')
-          fail.retryAfter = options.retryAfter;
-        const status = typeof options.status === 'number' ? options.status : 500;
-        if (options.every === undefined) faults.failNext(count, status, fail);
-        else if (Number.isInteger(options.every) && (options.every as number) >= 1)
-          faults.failEvery(options.every as number, status, fail);
-        else return connectErrorResponse(400, 'every must be a whole number of at least 1');
-        return jsonResponse(200, { ok: true });
-      }
-      case '/_emulator/faults/drop':
-        faults.dropNext(count);
-        return jsonResponse(200, { ok: true });
-      case '/_emulator/faults/delay':
-        faults.delay(typeof options.ms === 'number' ? options.ms : 1_000, count);
-        return jsonResponse(200, { ok: true });
-      case '/_emulator/faults/clear':
-        faults.clear();
-        return jsonResponse(200, { ok: true });
-      default:
-        return connectErrorResponse(404, `no such emulator control: ${path}`);
-    }
+  function reset(): void {
+    store.clear();
+    calls.length = 0;
+    log.clear();
+    faults.clear();
+  }
+
+  function writesOf(id: string | number): EmulatedWrite[] {
+    const ids = new Set([String(id), ...(store.users.get(String(id))?.previous_ids ?? [])]);
+    return log.touching(ids);
   }
 
   return {
@@ -349,13 +351,13 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
     get calls() {
       return calls;
     },
+    get writes() {
+      return log.writes;
+    },
+    writesOf,
     faults,
     snapshot: () => snapshotOf(store.users.values(), store.events, now()),
-    reset() {
-      store.clear();
-      calls.length = 0;
-      faults.clear();
-    },
+    reset,
   };
 }
 

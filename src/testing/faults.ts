@@ -54,8 +54,12 @@ export class ConnectEmulatorFaults {
   private rules: FaultRule[] = [];
   private refusals: RefusalRule[] = [];
 
-  /** The next `count` requests fail with `status` (and optionally `Retry-After` and a body). */
+  /**
+   * The next `count` requests fail with `status` (and optionally `Retry-After` and a body). A
+   * count of 0 or less adds nothing.
+   */
   failNext(count: number, status: number, options: FailOptions = {}): this {
+    if (!(count > 0)) return this;
     this.queue.push({ remaining: count, fault: { kind: 'fail', status, ...options } });
     return this;
   }
@@ -73,14 +77,19 @@ export class ConnectEmulatorFaults {
     return this.use(() => (++seen % every === 0 ? fault : undefined));
   }
 
-  /** The next `count` requests lose their connection: no response at all. */
+  /** The next `count` requests lose their connection: no response at all. A count of 0 or less adds nothing. */
   dropNext(count: number): this {
+    if (!(count > 0)) return this;
     this.queue.push({ remaining: count, fault: { kind: 'drop' } });
     return this;
   }
 
-  /** The next `count` requests (default: all, until cleared) are answered after `ms` milliseconds. */
+  /**
+   * The next `count` requests (default: all, until cleared) are answered after `ms` milliseconds.
+   * A count or delay of 0 or less adds nothing.
+   */
   delay(ms: number, count = Number.POSITIVE_INFINITY): this {
+    if (!(count > 0) || !(ms > 0)) return this;
     this.delays.push({ remaining: count, fault: { kind: 'delay', ms } });
     return this;
   }

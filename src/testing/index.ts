@@ -23,3 +23,4 @@ export {
 } from './faults';
 export type { PlainRequest, PlainResponse } from './plain-http';
 export type { EmulatedEvent, EmulatedUser, PushPlatform } from './store';
+export type { EmulatedWrite, WriteKind } from './write-log';

@@ -57,30 +57,39 @@ describe('ConnectClient batching', () => {
     expect(call?.headers['x-outbound-key']).toBe(`****${API_KEY.slice(-4)}`);
   });
 
-  it('sends users before events within a flush', async () => {
+  it("keeps one user's calls in call order across endpoints, one request at a time", async () => {
     const { emulator, connect } = connectToEmulator();
     connect.track({ userId: 'u1', event: 'A' });
     connect.registerPushToken({ userId: 'u1', platform: 'apns', token: 'tok' });
     connect.group({ userId: 'u1', groupId: 'g' });
-    connect.track({ userId: 'u1', event: 'B' });
     connect.identify({ userId: 'u1' });
+    connect.track({ userId: 'u1', event: 'B' });
     await connect.flush();
     expect(requestShapes(emulator)).toStrictEqual([
-      ['/v2/identify/batch', 2],
+      ['/v2/track', 1],
       ['/v2/apns/register', 1],
-      ['/v2/track/batch', 2],
+      // Connect applies a batch in order, so consecutive user writes share a request.
+      ['/v2/identify/batch', 2],
+      ['/v2/track', 1],
     ]);
-    expect(emulator.calls[0]?.body).toStrictEqual([
+    expect(emulator.calls[2]?.body).toStrictEqual([
       { user_id: 'u1', group_id: 'g', group_attributes: {} },
       { user_id: 'u1', attributes: {} },
     ]);
+    expect(emulator.writesOf('u1').map((write) => write.kind)).toStrictEqual([
+      'track',
+      'register',
+      'identify',
+      'identify',
+      'track',
+    ]);
   });
 
-  it('holds an alias until the events queued before it have settled, so they follow the merge', async () => {
+  it('sends an alias after the events queued before it have settled, so they follow the merge', async () => {
     const { emulator, connect } = connectToEmulator();
     // The events' request is slow to answer.
     emulator.faults.use(({ path }) =>
-      path === '/v2/track/batch' ? { kind: 'delay', ms: 30 } : undefined,
+      path === '/v2/track' ? { kind: 'delay', ms: 30 } : undefined,
     );
     connect.identify({ anonymousId: 'anon-1', traits: { plan: 'trial' } });
     connect.track({ anonymousId: 'anon-1', event: 'Viewed Pricing' });
@@ -90,12 +99,30 @@ describe('ConnectClient batching', () => {
     await connect.flush();
     expect(requestShapes(emulator)).toStrictEqual([
       ['/v2/identify', 1],
-      ['/v2/track/batch', 2],
+      ['/v2/track', 1],
       ['/v2/identify/batch', 2],
+      ['/v2/track', 1],
     ]);
     // The alias went only after the slow event request had been answered.
     const trackAnswered = emulator.calls[1]!.time + 30;
     expect(emulator.calls[2]!.time).toBeGreaterThanOrEqual(trackAnswered - 1);
+    expect(emulator.events.map((event) => [event.user_id, event.event])).toStrictEqual([
+      ['u1', 'Viewed Pricing'],
+      ['u1', 'Signed Up'],
+    ]);
+  });
+
+  it('batches different users together, whichever endpoint was called first', async () => {
+    const { emulator, connect } = connectToEmulator();
+    connect.track({ userId: 'u1', event: 'A' });
+    connect.identify({ userId: 'u2' });
+    connect.track({ userId: 'u3', event: 'B' });
+    connect.identify({ userId: 'u4' });
+    await connect.flush();
+    expect(requestShapes(emulator)).toStrictEqual([
+      ['/v2/track/batch', 2],
+      ['/v2/identify/batch', 2],
+    ]);
   });
 
   it('waits flushInterval for company, then sends', async () => {
@@ -114,7 +141,7 @@ describe('ConnectClient batching', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const { emulator, connect } = connectToEmulator({ maxBatchSize: 10, flushInterval: 1_000 });
     const deliveries = Array.from({ length: 25 }, (_, i) =>
-      connect.track({ userId: 'u', event: `e${i}` }),
+      connect.track({ userId: `u${i}`, event: `e${i}` }),
     );
     await vi.advanceTimersByTimeAsync(0);
     expect(requestShapes(emulator)).toStrictEqual([
@@ -150,7 +177,7 @@ describe('ConnectClient batching', () => {
       maxBatchSize: 5,
     });
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => connect.track({ userId: 'u', event: `e${i}` })),
+      Array.from({ length: 40 }, (_, i) => connect.track({ userId: `u${i}`, event: `e${i}` })),
     );
     expect(peak).toBe(2);
     expect(requestShapes(emulator)).toStrictEqual(

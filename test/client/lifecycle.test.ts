@@ -130,8 +130,9 @@ describe('ConnectClient: bounds, flush, close', () => {
         maxBatchSize: 1,
         fetch: () => new Promise<Response>(() => {}),
       });
+      // Forty users: one user's messages travel one request at a time.
       const calls = Array.from({ length: 40 }, (_, i) =>
-        connect.track({ userId: 'u', event: `e${i}` }),
+        connect.track({ userId: `u${i}`, event: `e${i}` }),
       );
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await connect.close({ timeout: 10 })).toStrictEqual({

@@ -1,0 +1,110 @@
+import { invalid } from '../schemas/parse';
+
+/** A message's wire JSON, made once at the call: its size decides batches, and it is what is sent. */
+
+/** A mapped body as JSON, with its size in UTF-8 bytes. */
+export interface SerializedMessage {
+  json: string;
+  bytes: number;
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** The UTF-8 length of `text` (a regex pass first: most JSON is ASCII, and that is ~3× faster). */
+export function utf8Length(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length;
+  let bytes = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
+      bytes += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
+      index++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/**
+ * The body as JSON, refused with a `ValidationError` naming the largest field when it is over
+ * `maxBytes`. Serialization happens here, at the call, so nothing in the delivery engine can
+ * throw on it later.
+ */
+export function serializeMessage(call: string, body: unknown, maxBytes: number): SerializedMessage {
+  let json: string;
+  try {
+    json = JSON.stringify(body);
+  } catch (error) {
+    // The mappers make bodies JSON-safe; what is left is a string too long for the engine.
+    throw invalid(call, '', `the message cannot be serialized to JSON (${describe(error)})`);
+  }
+  const bytes = utf8Length(json);
+  if (bytes > maxBytes) throw tooLarge(call, body, bytes, maxBytes);
+  return { json, bytes };
+}
+
+function tooLarge(call: string, body: unknown, bytes: number, maxBytes: number) {
+  const over = `over maxMessageBytes (${formatBytes(maxBytes)})`;
+  const largest = largestField(body);
+  if (!largest) return invalid(call, '', `the message is ${formatBytes(bytes)} of JSON, ${over}`);
+  return invalid(
+    call,
+    largest.path,
+    `is ${formatBytes(largest.bytes)} of JSON, which makes the message ${formatBytes(bytes)}, ${over}`,
+  );
+}
+
+/** Wire fields named as the caller named them. */
+const INPUT_NAMES: Record<string, string> = {
+  attributes: 'traits',
+  group_attributes: 'traits',
+};
+
+/**
+ * The field holding most of the body: descend into the largest child while it holds more than
+ * half of its parent, so one huge value is named exactly and many middling ones by their parent.
+ */
+function largestField(body: unknown): { path: string; bytes: number } | undefined {
+  const path: string[] = [];
+  let node = body;
+  let nodeBytes = Number.POSITIVE_INFINITY;
+  let found: { path: string; bytes: number } | undefined;
+  for (let depth = 0; depth < 64 && typeof node === 'object' && node !== null; depth++) {
+    let best: { key: string; value: unknown; bytes: number } | undefined;
+    for (const [key, value] of Object.entries(node)) {
+      const size = jsonBytes(value);
+      if (!best || size > best.bytes) best = { key, value, bytes: size };
+    }
+    if (!best || (found && best.bytes * 2 <= nodeBytes)) break;
+    path.push(depth === 0 ? (INPUT_NAMES[best.key] ?? best.key) : best.key);
+    found = { path: path.join('.'), bytes: best.bytes };
+    node = best.value;
+    nodeBytes = best.bytes;
+  }
+  return found;
+}
+
+function jsonBytes(value: unknown): number {
+  try {
+    return utf8Length(JSON.stringify(value) ?? '');
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** `512 bytes`, `32 KiB`, `5.2 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes === Number.POSITIVE_INFINITY) return 'too many bytes';
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${round(bytes / 1024)} KiB`;
+  return `${round(bytes / (1024 * 1024))} MiB`;
+}
+
+function round(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

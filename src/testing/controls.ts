@@ -1,0 +1,93 @@
+import { connectErrorResponse } from './connect-errors';
+import type { ConnectEmulatorFaults, FailOptions } from './faults';
+import { jsonResponse, type PlainResponse } from './plain-http';
+
+/**
+ * The emulator's control plane over HTTP (`POST /_emulator/…`), for tests in another process,
+ * runtime or browser. Every field is read before anything changes: a control with a bad field
+ * answers 400 naming it, and changes nothing.
+ */
+
+/** What a control acts on. */
+export interface ControlTarget {
+  faults: ConnectEmulatorFaults;
+  reset(): void;
+}
+
+type Fields = Record<string, unknown>;
+
+/** A field that would make a control do something other than asked. */
+class ControlProblem extends Error {}
+
+/** Answers `POST /_emulator/<path>` with `text` as its body. */
+export function control(target: ControlTarget, path: string, text: string): PlainResponse {
+  const run = CONTROLS[path];
+  if (!run) return connectErrorResponse(404, `no such emulator control: ${path}`);
+  try {
+    run(target, fieldsOf(text));
+  } catch (error) {
+    if (error instanceof ControlProblem) return connectErrorResponse(400, error.message);
+    throw error;
+  }
+  return jsonResponse(200, { ok: true });
+}
+
+const CONTROLS: Record<string, (target: ControlTarget, fields: Fields) => void> = {
+  '/_emulator/reset': (target) => target.reset(),
+  '/_emulator/faults/clear': (target) => target.faults.clear(),
+  '/_emulator/faults/fail': (target, fields) => {
+    const status = whole(fields, 'status', 500, 100, 599);
+    const count = whole(fields, 'count', 1, 0);
+    const every = fields.every === undefined ? undefined : whole(fields, 'every', 1, 1);
+    const options: FailOptions = {};
+    const retryAfter = retryAfterOf(fields);
+    if (retryAfter !== undefined) options.retryAfter = retryAfter;
+    if (every === undefined) target.faults.failNext(count, status, options);
+    else target.faults.failEvery(every, status, options);
+  },
+  '/_emulator/faults/drop': (target, fields) => {
+    target.faults.dropNext(whole(fields, 'count', 1, 0));
+  },
+  '/_emulator/faults/delay': (target, fields) => {
+    const ms = whole(fields, 'ms', 1_000, 0, 600_000);
+    const count =
+      fields.count === undefined ? Number.POSITIVE_INFINITY : whole(fields, 'count', 1, 0);
+    target.faults.delay(ms, count);
+  },
+};
+
+/** The body as an object of fields; an empty body has none. */
+function fieldsOf(text: string): Fields {
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ControlProblem('the body must be JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ControlProblem('the body must be a JSON object');
+  return body as Fields;
+}
+
+function whole(
+  fields: Fields,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.POSITIVE_INFINITY,
+): number {
+  const value = fields[name] ?? fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
+    return value;
+  const range = max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`;
+  throw new ControlProblem(`${name} must be a whole number ${range}`);
+}
+
+function retryAfterOf(fields: Fields): number | string | undefined {
+  const value = fields.retryAfter;
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new ControlProblem('retryAfter must be a number of seconds (0 or more) or an HTTP date');
+}
