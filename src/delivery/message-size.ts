@@ -85,12 +85,16 @@ function largestField(body: unknown): { path: string; bytes: number } | undefine
   return found;
 }
 
+/**
+ * About the size of `value` as JSON, without serializing it again (escapes are not counted):
+ * only used to find the field to name, on the way to an error.
+ */
 function jsonBytes(value: unknown): number {
-  try {
-    return utf8Length(JSON.stringify(value) ?? '');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+  if (typeof value === 'string') return utf8Length(value) + 2;
+  if (typeof value !== 'object' || value === null) return String(value).length;
+  let bytes = 2;
+  for (const [key, child] of Object.entries(value)) bytes += utf8Length(key) + 4 + jsonBytes(child);
+  return bytes;
 }
 
 /** `512 bytes`, `32 KiB`, `5.2 MiB`. */

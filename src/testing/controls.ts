@@ -77,7 +77,7 @@ function whole(
   min: number,
   max = Number.POSITIVE_INFINITY,
 ): number {
-  const value = fields[name] ?? fallback;
+  const value = fields[name] === undefined ? fallback : fields[name];
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
     return value;
   const range = max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`;
