@@ -2,12 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConnectClient, DeliveryResult } from '../../src/index';
 import type { ConnectEmulator, Fault } from '../../src/testing/index';
-import {
-  CallScript,
-  expectCallOrderPerUser,
-  expectIntendedState,
-  type TaggedCall,
-} from '../support/intended';
+import { expectCallOrderPerUser, expectIntendedState } from '../support/expect-intended';
+import { CallScript, type TaggedCall } from '../support/intended';
 import { seededRandom } from '../support/seeded-random';
 import { connectToEmulator } from './setup';
 

@@ -1,31 +1,51 @@
 /**
- * The fault soak: messages (identify, track, alias mixed, some users sending many) through
- * ConnectClient to the loopback emulator server with faults drawn from a fixed seed, and the
- * accounting that proves nothing was lost. Shared by the bounded test in CI and `npm run soak`.
+ * The fault soak: identifies, tracks and aliases (some users sending many) through ConnectClient
+ * to the loopback emulator server, with faults drawn from their own seed. Everything is counted
+ * from the server's side: every delivered message of every type is in the emulator's write log
+ * (a repeat only under its own GUID), every user's writes are in call order, and the final users
+ * equal those the delivered calls leave when replayed one by one. Shared by the bounded test in
+ * CI and `npm run soak`.
  */
-import { BadRequestError, ConnectClient, type DeliveryResult } from '../../src/index';
+import { BadRequestError, ConnectClient } from '../../src/index';
 import { startConnectEmulatorServer } from '../../src/node/testing';
 import type { Fault } from '../../src/testing/index';
+import {
+  CallScript,
+  comparableUsers,
+  intendedUsers,
+  orderViolations,
+  type TaggedCall,
+  writeOrderById,
+} from '../support/intended';
 import { seededRandom } from '../support/seeded-random';
 
 export interface SoakOptions {
   messages: number;
-  seed: number;
+  /** Draws the calls. */
+  messageSeed: number;
+  /** Draws the faults, independently of the calls. */
+  faultSeed: number;
   /** Per attempt; slow responses take twice this. */
   timeout: number;
 }
 
 export interface SoakReport {
   sent: number;
+  byType: Record<TaggedCall['type'], number>;
   delivered: number;
   failed: number;
   dropped: number;
   poison: number;
   poisonFailedAlone: boolean;
   unexplainedFailures: string[];
+  /** Delivered messages (any type) the emulator never applied. */
   missing: number;
+  /** Applications beyond the first, all under the message's own GUID (a resend after a timeout). */
   duplicates: number;
-  unexplainedDuplicates: number;
+  /** Writes out of call order per user, or repeats under another GUID: none is right. */
+  orderViolations: string[];
+  /** Users whose final state differs from the one-by-one replay of the delivered calls. */
+  usersDiffering: string[];
   faults: Record<string, number>;
   closeMs: number;
   closeReport: { delivered: number; failed: number; dropped: number };
@@ -33,10 +53,33 @@ export interface SoakReport {
   seconds: number;
 }
 
+/** The calls: 70% tracks, 25% identifies, 5% aliases of a fresh anonymous id; a poison track per 1,000. */
+function script(options: SoakOptions): { calls: TaggedCall[]; poison: Set<number> } {
+  const random = seededRandom(options.messageSeed);
+  const users = Array.from({ length: 200 }, (_, i) => `user-${i}`);
+  const busy = users.slice(0, 5);
+  const calls = new CallScript();
+  const poison = new Set<number>();
+  for (let seq = 0; seq < options.messages; seq++) {
+    const userId =
+      random() < 0.3 ? busy[seq % busy.length]! : users[Math.floor(random() * users.length)]!;
+    const draw = random();
+    if (seq % 1000 === 500) {
+      poison.add(seq);
+      const call = calls.track({ userId }, 'Poison');
+      call.properties.poison = true;
+    } else if (draw < 0.7) calls.track({ userId }, `Event ${seq % 17}`);
+    else if (draw < 0.95) calls.identify({ userId }, { [`seen_${seq % 7}`]: seq });
+    else calls.alias(userId, `anon-${seq}`);
+  }
+  return { calls: calls.calls, poison };
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
-  const random = seededRandom(options.seed);
+  const { calls, poison } = script(options);
   const server = await startConnectEmulatorServer({ cors: false });
   const { emulator } = server;
+  const random = seededRandom(options.faultSeed);
   const faults: Record<string, number> = { '500/503': 0, '429': 0, drop: 0, slow: 0 };
   emulator.faults.use((): Fault | undefined => {
     const draw = random();
@@ -78,36 +121,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const sampler = setInterval(() => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 50);
-  const users = Array.from({ length: 200 }, (_, i) => `user-${i}`);
-  const busy = users.slice(0, 5);
-  const kinds: string[] = [];
-  const poisonSeqs = new Set<number>();
-  const deliveries: Promise<DeliveryResult>[] = [];
-  for (let seq = 0; seq < options.messages; seq++) {
-    const userId =
-      random() < 0.3 ? busy[seq % busy.length]! : users[Math.floor(random() * users.length)]!;
-    const draw = random();
-    const poison = seq % 1000 === 500;
-    if (poison) poisonSeqs.add(seq);
-    if (poison || draw < 0.7) {
-      kinds.push('track');
-      deliveries.push(
-        connect.track({
-          userId,
-          event: `Event ${seq % 17}`,
-          properties: { seq, ...(poison ? { poison: true } : {}) },
-          messageId: `m-${seq}`,
-        }),
-      );
-    } else if (draw < 0.95) {
-      kinds.push('identify');
-      deliveries.push(
-        connect.identify({ userId, traits: { [`seen_${seq % 7}`]: seq }, messageId: `m-${seq}` }),
-      );
-    } else {
-      kinds.push('alias');
-      deliveries.push(connect.alias({ userId, previousId: `anon-${seq}`, messageId: `m-${seq}` }));
-    }
+  const deliveries = [];
+  for (const [seq, call] of calls.entries()) {
+    if (call.type === 'identify') deliveries.push(connect.identify(call));
+    else if (call.type === 'track') deliveries.push(connect.track(call));
+    else deliveries.push(connect.alias(call));
     if (seq % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
   }
   const outcomes = await Promise.allSettled(deliveries);
@@ -117,68 +135,48 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   clearInterval(sampler);
   process.off('unhandledRejection', onUnhandled);
 
-  const delivered = outcomes.filter((o) => o.status === 'fulfilled').length;
+  const deliveredSeqs = new Set(
+    outcomes.flatMap((outcome, seq) => (outcome.status === 'fulfilled' ? [seq] : [])),
+  );
   const failedSeqs = outcomes.flatMap((o, seq) => (o.status === 'rejected' ? [seq] : []));
   const poisonFailedAlone =
-    failedSeqs.length === poisonSeqs.size &&
+    failedSeqs.length === poison.size &&
     failedSeqs.every(
       (seq) =>
-        poisonSeqs.has(seq) &&
+        poison.has(seq) &&
         (outcomes[seq] as PromiseRejectedResult).reason instanceof BadRequestError,
     );
   const unexplainedFailures = failedSeqs
-    .filter((seq) => !poisonSeqs.has(seq))
+    .filter((seq) => !poison.has(seq))
     .map((seq) => `${seq}: ${String((outcomes[seq] as PromiseRejectedResult).reason)}`);
 
-  // Every delivered track reached Connect; a repeat is allowed only where a request was applied
-  // more than once under one GUID (a slow attempt the client timed out on, then retried).
-  const seen = new Map<number, number>();
-  for (const event of emulator.events) {
-    const seq = (event.properties as { seq?: number }).seq;
-    if (typeof seq === 'number') seen.set(seq, (seen.get(seq) ?? 0) + 1);
-  }
-  const appliedTwice = new Set<number>();
-  const appliedByGuid = new Map<string, number>();
-  for (const call of emulator.calls) {
-    if (call.status !== 200) continue;
-    const guid = call.headers['x-outbound-guid'] ?? '';
-    appliedByGuid.set(guid, (appliedByGuid.get(guid) ?? 0) + 1);
-  }
-  for (const call of emulator.calls) {
-    if (call.status !== 200 || (appliedByGuid.get(call.headers['x-outbound-guid'] ?? '') ?? 0) < 2)
-      continue;
-    const items = Array.isArray(call.body) ? call.body : [call.body];
-    for (const item of items) {
-      const seq = (item as { properties?: { seq?: number } }).properties?.seq;
-      if (typeof seq === 'number') appliedTwice.add(seq);
-    }
-  }
-  let missing = 0;
-  let duplicates = 0;
-  let unexplainedDuplicates = 0;
-  outcomes.forEach((outcome, seq) => {
-    if (kinds[seq] !== 'track' || outcome.status !== 'fulfilled') return;
-    const count = seen.get(seq) ?? 0;
-    if (count === 0) missing++;
-    if (count > 1) {
-      duplicates += count - 1;
-      if (!appliedTwice.has(seq)) unexplainedDuplicates++;
-    }
-  });
+  const { applied } = writeOrderById(emulator, calls);
+  const missing = [...deliveredSeqs].filter((seq) => !applied.has(seq)).length;
+  const duplicates = emulator.writes.length - applied.size;
+  const want = (await intendedUsers(calls, deliveredSeqs)) as Record<string, unknown>;
+  const got = comparableUsers(emulator) as Record<string, unknown>;
+  const usersDiffering = [...new Set([...Object.keys(want), ...Object.keys(got)])].filter(
+    (id) => JSON.stringify(want[id]) !== JSON.stringify(got[id]),
+  );
+  const violations = orderViolations(emulator, calls);
   await server.close();
   if (unhandled.length > 0)
     throw new Error(`unhandled rejections: ${unhandled.map(String).join('; ')}`);
+  const byType = { identify: 0, track: 0, alias: 0 };
+  for (const call of calls) byType[call.type]++;
   return {
     sent: options.messages,
-    delivered,
+    byType,
+    delivered: deliveredSeqs.size,
     failed: failedSeqs.length,
     dropped: closeReport.dropped,
-    poison: poisonSeqs.size,
+    poison: poison.size,
     poisonFailedAlone,
     unexplainedFailures,
     missing,
     duplicates,
-    unexplainedDuplicates,
+    orderViolations: violations,
+    usersDiffering,
     faults,
     closeMs,
     closeReport,
