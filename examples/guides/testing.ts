@@ -11,6 +11,8 @@ await connect.identify({ userId: 'u1', traits: { name: 'Ann Lee' } });
 emulator.users.get('u1'); // { user_id: 'u1', first_name: 'Ann', last_name: 'Lee', … }
 emulator.events; // every event received
 emulator.calls; // every request: method, path, headers (key masked), body, status, time
+emulator.writes; // every message applied, in order: kind, ids, body, the request's GUID
+emulator.writesOf('u1').map((write) => write.kind); // ['identify']: one user's writes, in order
 // #endregion
 
 // #region faults
@@ -23,7 +25,12 @@ emulator.faults.use(({ sequence }) =>
   sequence % 10 === 0 ? { kind: 'fail', status: 500 } : undefined,
 );
 emulator.faults.clear();
-emulator.reset(); // users, events, calls and faults
+emulator.reset(); // users, events, calls, writes and faults
 // #endregion
+
+// #region limits
+const limited = createConnectEmulator({ maxBodyBytes: 300 * 1024 }); // larger bodies get 413
+// #endregion
+void limited;
 
 await connect.close();
