@@ -9,7 +9,7 @@ import {
 } from './delivery/queue';
 import type { ResolvedRetryPolicy } from './delivery/retry-policy';
 import { Transport } from './delivery/transport';
-import { BeforeSendError, ClientClosedError } from './errors';
+import { BeforeSendError, ClientClosedError, ConnectError, ValidationError } from './errors';
 import {
   mapDisablePushToken,
   mapGroup,
@@ -35,11 +35,13 @@ import {
 } from './schemas/client-options';
 import type { MappingOptions } from './schemas/mapping-options';
 import type { AliasMessage, IdentifyMessage, TrackMessage } from './schemas/messages';
-import { invalid, parseOrThrow } from './schemas/parse';
+import { invalid, issueAt, parseOrThrow } from './schemas/parse';
 import type { MappingWarning } from './schemas/warning';
 
 const DEFAULT_BASE_URL = 'https://api.outbound.io';
 const DEFAULT_CLOSE_TIMEOUT = 10_000;
+/** The longest wait a timer can hold: longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 const DEFAULT_MAX_BATCH_BYTES = 500 * 1024;
 /** Segment's own per-message limit, so every call its destination carried fits. */
 const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024;
@@ -94,7 +96,9 @@ export class ConnectClient {
 
   /** @throws {ValidationError} when an option is invalid, naming it (never echoing the key). */
   constructor(options: ConnectClientOptions) {
-    const parsed = parseOrThrow(ConnectClientOptionsSchema, options, 'ConnectClient');
+    const parsed = readable('ConnectClient', () =>
+      parseOrThrow(ConnectClientOptionsSchema, options, 'ConnectClient'),
+    );
     if (isBrowser() && !parsed.dangerouslyAllowBrowser) {
       throw invalid(
         'ConnectClient',
@@ -108,7 +112,7 @@ export class ConnectClient {
       throw invalid('ConnectClient', 'fetch', 'is required where there is no global fetch');
     this.logger = parsed.logger;
     this.emitter = new Emitter((error) =>
-      this.logger?.error?.('zendesk-connect: an event listener threw', { error }),
+      this.report('zendesk-connect: an event listener threw', error),
     );
     this.mapping = {
       ...(parsed.androidPushField ? { androidPushField: parsed.androidPushField } : {}),
@@ -146,6 +150,7 @@ export class ConnectClient {
     this.queue = new DeliveryQueue({
       maxBatchSize: parsed.maxBatchSize ?? 100,
       maxBatchBytes,
+      aliasMemory: parsed.aliasMemory ?? 10_000,
       flushInterval: parsed.flushInterval ?? 10,
       maxQueueSize: parsed.maxQueueSize ?? 10_000,
       maxConcurrentRequests: parsed.maxConcurrentRequests ?? 4,
@@ -274,7 +279,20 @@ export class ConnectClient {
    * ```
    */
   validate(call: OutgoingCall): MappingWarning[] {
-    return this.prepared(call.type, call.message).warnings;
+    return readable('validate', () => {
+      if (
+        !isPlainObject(call) ||
+        typeof call.type !== 'string' ||
+        !Object.hasOwn(LANES, call.type)
+      ) {
+        throw invalid(
+          'validate',
+          'type',
+          `must be one of ${Object.keys(LANES).join(', ')}, in a call { type, message }`,
+        );
+      }
+      return this.prepared(call.type, call.message).warnings;
+    });
   }
 
   /**
@@ -304,7 +322,15 @@ export class ConnectClient {
    * ```
    */
   close(options: CloseOptions = {}): Promise<DeliveryReport> {
-    this.closing ??= this.shutDown(options.timeout ?? DEFAULT_CLOSE_TIMEOUT);
+    const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT;
+    if (typeof timeout !== 'number' || !(timeout >= 0 && timeout <= MAX_TIMER_MS)) {
+      throw invalid(
+        'close',
+        'timeout',
+        `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`,
+      );
+    }
+    this.closing ??= this.shutDown(timeout);
     return this.closing;
   }
 
@@ -350,10 +376,16 @@ export class ConnectClient {
       case 'subscribe':
       case 'unsubscribe':
         return mapSubscription(type, message as SubscriptionMessage);
+      default:
+        throw invalid('validate', 'type', `must be one of ${Object.keys(LANES).join(', ')}`);
     }
   }
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
+    return readable(type, () => this.enqueued(type, message));
+  }
+
+  private enqueued(type: CallType, message: unknown): Promise<DeliveryResult> {
     const messageId = messageIdOf(message) ?? flattened(crypto.randomUUID());
     if (this.closing) {
       const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);
@@ -369,10 +401,10 @@ export class ConnectClient {
           message: message as Record<string, unknown>,
         } as OutgoingCall);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new BeforeSendError(`${type}: beforeSend threw: ${reason}; the call was not sent`, {
-          cause: error,
-        });
+        throw new BeforeSendError(
+          `${type}: beforeSend threw: ${reasonOf(error)}; the call was not sent`,
+          { cause: error },
+        );
       }
       if (!call) {
         this.queue.recordDrop({ messageId, type }, 'before_send');
@@ -399,7 +431,14 @@ export class ConnectClient {
       ids: writtenIds(body),
       warnings,
     });
-    this.waitUntil?.(delivery.then(noop, noop));
+    if (this.waitUntil) {
+      try {
+        this.waitUntil(delivery.then(noop, noop));
+      } catch (error) {
+        // A Worker's waitUntil throws once its response went out; the message is queued anyway.
+        this.report('zendesk-connect: waitUntil threw; the message is still delivered', error);
+      }
+    }
     return delivery;
   }
 
@@ -415,6 +454,15 @@ export class ConnectClient {
       this.abort.abort();
     }
     return this.queue.report();
+  }
+
+  /** Tells the logger about a problem that does not stop delivery; a logger that throws is ignored. */
+  private report(message: string, error: unknown): void {
+    try {
+      this.logger?.error?.(message, { error });
+    } catch {
+      // Nowhere left to report to.
+    }
   }
 
   private forwardToLogger(logger: ConnectLogger): void {
@@ -439,6 +487,34 @@ export class ConnectClient {
 }
 
 const noop = () => {};
+
+/**
+ * Runs `read`; anything it throws that is not already a `ConnectError` (a getter or a `toJSON`
+ * that throws, a hostile Proxy) becomes a `ValidationError` with the original as its cause: every
+ * error the SDK throws is a `ConnectError`.
+ */
+function readable<T>(call: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConnectError) throw error;
+    throw new ValidationError(
+      [issueAt(call, '', `the input could not be read: ${reasonOf(error)}`)],
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** A thrown value's message, without trusting it to be readable. */
+function reasonOf(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an error that cannot be read';
+  }
+}
 
 /** Marks a promise handled, so a caller that ignores it never sees an unhandled rejection. */
 function handled<T>(promise: Promise<T>): Promise<T> {

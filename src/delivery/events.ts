@@ -82,7 +82,11 @@ export class Emitter {
       try {
         (listener as Listener<E>)(payload);
       } catch (error) {
-        this.onListenerError(error);
+        try {
+          this.onListenerError(error);
+        } catch {
+          // The report of a broken listener broke too (a logger that throws): delivery goes on.
+        }
       }
     }
   }

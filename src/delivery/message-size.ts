@@ -36,8 +36,11 @@ export function serializeMessage(call: string, body: unknown, maxBytes: number):
   try {
     json = JSON.stringify(body);
   } catch (error) {
-    // The mappers make bodies JSON-safe; what is left is a string too long for the engine.
-    throw invalid(call, '', `the message cannot be serialized to JSON (${describe(error)})`);
+    // The mappers make bodies JSON-safe: what is left is a string too long for the engine.
+    const largest = largestField(body);
+    const problem = `cannot be serialized to JSON (${describe(error)})`;
+    if (!largest) throw invalid(call, '', `the message ${problem}`);
+    throw invalid(call, largest.path, `is ${formatBytes(largest.bytes)}: the message ${problem}`);
   }
   const bytes = utf8Length(json);
   if (bytes > maxBytes) throw tooLarge(call, body, bytes, maxBytes);
@@ -55,17 +58,35 @@ function tooLarge(call: string, body: unknown, bytes: number, maxBytes: number) 
   );
 }
 
-/** Wire fields named as the caller named them. */
-const INPUT_NAMES: Record<string, string> = {
-  attributes: 'traits',
-  group_attributes: 'traits',
+/**
+ * Wire fields by the names the caller used. Only the objects the caller built (`traits`,
+ * `properties`) are looked into; the rest are named as a whole.
+ */
+const INPUT_NAMES: Record<string, { name: string; open?: true }> = {
+  attributes: { name: 'traits', open: true },
+  group_attributes: { name: 'traits', open: true },
+  properties: { name: 'properties', open: true },
+  user_id: { name: 'userId' },
+  previous_id: { name: 'previousId' },
+  first_name: { name: 'traits.firstName' },
+  last_name: { name: 'traits.lastName' },
+  email: { name: 'traits.email' },
+  phone_number: { name: 'traits.phone' },
+  timezone: { name: 'traits.timezone' },
+  apns: { name: 'context.device.token' },
+  fcm: { name: 'context.device.token' },
+  gcm: { name: 'context.device.token' },
+  group_id: { name: 'groupId' },
+  campaign_ids: { name: 'campaignIds' },
 };
 
 /**
  * The field holding most of the body: descend into the largest child while it holds more than
  * half of its parent, so one huge value is named exactly and many middling ones by their parent.
+ * Only on the way to an error.
  */
 function largestField(body: unknown): { path: string; bytes: number } | undefined {
+  const sizes = new Map<unknown, number>();
   const path: string[] = [];
   let node = body;
   let nodeBytes = Number.POSITIVE_INFINITY;
@@ -73,27 +94,45 @@ function largestField(body: unknown): { path: string; bytes: number } | undefine
   for (let depth = 0; depth < 64 && typeof node === 'object' && node !== null; depth++) {
     let best: { key: string; value: unknown; bytes: number } | undefined;
     for (const [key, value] of Object.entries(node)) {
-      const size = jsonBytes(value);
+      const size = jsonBytes(value, sizes);
       if (!best || size > best.bytes) best = { key, value, bytes: size };
     }
     if (!best || (found && best.bytes * 2 <= nodeBytes)) break;
-    path.push(depth === 0 ? (INPUT_NAMES[best.key] ?? best.key) : best.key);
+    const wire = depth === 0 ? INPUT_NAMES[best.key] : undefined;
+    path.push(wire?.name ?? best.key);
     found = { path: path.join('.'), bytes: best.bytes };
+    if (depth === 0 && !wire?.open) break;
     node = best.value;
     nodeBytes = best.bytes;
   }
   return found;
 }
 
-/**
- * About the size of `value` as JSON, without serializing it again (escapes are not counted):
- * only used to find the field to name, on the way to an error.
- */
-function jsonBytes(value: unknown): number {
-  if (typeof value === 'string') return utf8Length(value) + 2;
-  if (typeof value !== 'object' || value === null) return String(value).length;
+/** The size of `value` as JSON, each object and string measured once (`sizes` remembers them). */
+function jsonBytes(value: unknown, sizes: Map<unknown, number>): number {
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value !== 'string') return String(value).length;
+    const known = sizes.get(value);
+    if (known !== undefined) return known;
+    let bytes: number;
+    try {
+      bytes = utf8Length(JSON.stringify(value));
+    } catch {
+      bytes = utf8Length(value) + 2; // too long to quote: its escapes go uncounted
+    }
+    sizes.set(value, bytes);
+    return bytes;
+  }
+  const known = sizes.get(value);
+  if (known !== undefined) return known;
   let bytes = 2;
-  for (const [key, child] of Object.entries(value)) bytes += utf8Length(key) + 4 + jsonBytes(child);
+  const entries = Object.entries(value);
+  for (const [key, child] of entries) {
+    bytes += jsonBytes(child, sizes) + 1;
+    if (!Array.isArray(value)) bytes += utf8Length(key) + 3;
+  }
+  if (entries.length > 0) bytes--;
+  sizes.set(value, bytes);
   return bytes;
 }
 

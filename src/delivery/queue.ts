@@ -67,14 +67,17 @@ const SETTLED = 3;
 class Entry implements OrderNode<Entry> {
   attempts = 0;
   state = WAITING;
+  /** Settled and reported: what makes settling happen once. */
+  done = false;
   /** Set right after construction: the promise the caller holds. */
   promise!: Promise<DeliveryResult>;
+  keys: readonly string[] = [];
   after: Entry[] | undefined = undefined;
   dependents: Entry[] | undefined = undefined;
   blockers = 0;
   /** The request being built that took it. */
   mark = 0;
-  /** Neighbours in the list of unsent messages. */
+  /** Neighbours in the list of unsettled messages, oldest first. */
   previous: Entry | undefined = undefined;
   next: Entry | undefined = undefined;
   readonly ids: readonly string[];
@@ -93,14 +96,14 @@ class Entry implements OrderNode<Entry> {
 interface FlushWaiter {
   /** The last message this flush waits for. */
   upTo: number;
-  /** Messages up to `upTo` not yet settled. */
-  remaining: number;
   resolve(): void;
 }
 
 /** What {@link DeliveryQueue} needs. */
 export interface DeliveryQueueOptions {
   maxBatchSize: number;
+  /** How many aliased ids are remembered as one user. */
+  aliasMemory: number;
   maxBatchBytes: number;
   flushInterval: number;
   maxQueueSize: number;
@@ -124,21 +127,20 @@ export class DeliveryQueue {
     events: new Fifo(),
     direct: new Fifo(),
   };
-  /** Unsent messages per lane (waiting or ready), and their bytes with a comma each. */
-  private readonly unsentByLane: Record<Lane, number> = { users: 0, events: 0, direct: 0 };
-  private readonly unsentBytesByLane: Record<Lane, number> = { users: 0, events: 0, direct: 0 };
-  private readonly order = new UserOrder<Entry>();
-  /** Unsent messages (waiting or ready), oldest first: what `abandon()` drops. */
-  private oldestUnsent: Entry | undefined;
-  private newestUnsent: Entry | undefined;
-  private unsentCount = 0;
-  /** Batches on the wire, for `abandon()`. */
-  private readonly inFlightBatches = new Set<Entry[]>();
+  /** Bytes of each lane's ready messages, a comma each. */
+  private readonly readyBytes: Record<Lane, number> = { users: 0, events: 0, direct: 0 };
+  private readonly order: UserOrder<Entry>;
+  /** Unsettled messages, oldest first: what flush waiters and `abandon()` read. */
+  private oldestUnsettled: Entry | undefined;
+  private newestUnsettled: Entry | undefined;
   private unsettledCount = 0;
+  /** Batches on the wire. */
   private inFlight = 0;
   private batchMarks = 0;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
-  private lingerExpired = false;
+  /** Messages up to this enqueue order have waited out their linger (or were flushed). */
+  private dueUpTo = 0;
+  /** Flush waiters, by the last message each waits for (ascending). */
   private waiters: FlushWaiter[] = [];
   private sharedFlush: { promise: Promise<void>; coversUpTo: number } | undefined;
   private enqueued = 0;
@@ -157,7 +159,9 @@ export class DeliveryQueue {
     if (entry.state === WAITING) this.makeReady(entry);
   };
 
-  constructor(private readonly options: DeliveryQueueOptions) {}
+  constructor(private readonly options: DeliveryQueueOptions) {
+    this.order = new UserOrder(options.aliasMemory);
+  }
 
   /** How every message so far has ended. */
   report(): DeliveryReport {
@@ -186,9 +190,10 @@ export class DeliveryQueue {
     const promise = new Promise<DeliveryResult>(this.captureSettlers);
     const entry = new Entry(message, ++this.enqueued, this.lastResolve, this.lastReject);
     entry.promise = promise;
-    this.linkUnsent(entry);
-    this.unsettledCount++;
-    if (this.order.admit(entry)) this.makeReady(entry);
+    this.link(entry);
+    // A message behind an earlier one of its users goes when that one settles.
+    if (!this.order.admit(entry)) return promise;
+    this.makeReady(entry);
     if (this.hasFullBatch(message.lane)) this.dispatch();
     else this.armLinger();
     return promise;
@@ -217,10 +222,10 @@ export class DeliveryQueue {
     if (this.sharedFlush && this.sharedFlush.coversUpTo === this.enqueued)
       return this.sharedFlush.promise;
     if (this.unsettledCount === 0) return Promise.resolve();
-    // Every unsettled message was enqueued before now, so all of them are this flush's to wait for.
     const promise = new Promise<void>((resolve) => {
-      this.waiters.push({ upTo: this.enqueued, remaining: this.unsettledCount, resolve });
+      this.waiters.push({ upTo: this.enqueued, resolve });
     });
+    this.dueUpTo = this.enqueued;
     const shared = { promise, coversUpTo: this.enqueued };
     this.sharedFlush = shared;
     void promise.then(() => {
@@ -236,42 +241,37 @@ export class DeliveryQueue {
    */
   abandon(): void {
     this.clearLinger();
-    const unsent: Entry[] = [];
-    for (let entry = this.oldestUnsent; entry; entry = entry.next) unsent.push(entry);
-    this.oldestUnsent = this.newestUnsent = undefined;
-    this.unsentCount = 0;
+    const unsettled: Entry[] = [];
+    for (let entry = this.oldestUnsettled; entry; entry = entry.next) unsettled.push(entry);
     for (const lane of LANES) {
       this.ready[lane].drain();
-      this.unsentByLane[lane] = 0;
-      this.unsentBytesByLane[lane] = 0;
+      this.readyBytes[lane] = 0;
     }
+    const sent = unsettled.map((entry) => entry.state === SENT);
     // Settled first, all of them, so releasing one cannot make another ready.
-    for (const entry of unsent) entry.state = SETTLED;
-    for (const entry of unsent) {
+    for (const entry of unsettled) entry.state = SETTLED;
+    unsettled.forEach((entry, index) => {
       const { type } = entry.message;
+      if (sent[index]) {
+        this.settle(
+          entry,
+          'failed',
+          new ClientClosedError(`${type}: the client was closed before Connect answered`),
+        );
+        return;
+      }
       const error = new ClientClosedError(
         `${type}: the client was closed before the message was sent`,
       );
-      this.recordDrop(entry.message, 'closed', error);
-      this.reject(entry, error);
-    }
-    for (const batch of [...this.inFlightBatches]) {
-      for (const entry of batch) {
-        this.fail(
-          entry,
-          new ClientClosedError(
-            `${entry.message.type}: the client was closed before Connect answered`,
-          ),
-        );
-      }
-    }
+      this.settle(entry, 'dropped', error);
+    });
   }
 
   private armLinger(): void {
-    if (this.lingerTimer !== undefined || this.lingerExpired) return;
+    if (this.lingerTimer !== undefined) return;
     this.lingerTimer = setTimeout(() => {
       this.lingerTimer = undefined;
-      this.lingerExpired = true;
+      this.dueUpTo = this.enqueued;
       this.dispatch();
     }, this.options.flushInterval);
   }
@@ -283,50 +283,42 @@ export class DeliveryQueue {
 
   private dispatch(): void {
     while (this.inFlight < this.options.maxConcurrentRequests) {
-      const batch = this.takeBatch(this.lingerExpired || this.waiters.length > 0);
+      const batch = this.takeBatch();
       if (!batch) break;
       this.inFlight++;
-      this.inFlightBatches.add(batch);
       void this.sendBatch(batch)
         .catch((error: unknown) => this.failUnexpectedly(batch, error))
         .finally(() => {
           this.inFlight--;
-          this.inFlightBatches.delete(batch);
           this.dispatch();
         });
     }
-    if (this.unsentCount === 0) {
-      this.lingerExpired = false;
-      this.clearLinger();
-    } else if (!this.lingerExpired) {
-      this.armLinger();
-    }
+    // A timer only for ready messages that have not waited out their linger: an idle client, or
+    // one whose messages all wait for answers, holds none.
+    if (LANES.some((lane) => (this.ready[lane].at(0)?.seq ?? 0) > this.dueUpTo)) this.armLinger();
+    else this.clearLinger();
   }
 
-  /**
-   * True when a lane holds a request's worth, by count or bytes: then it goes without waiting
-   * out the linger, with whatever of it may go now (the rest waits for its users' earlier
-   * messages).
-   */
+  /** True when a lane's ready messages fill a request, by count or bytes: it goes at once. */
   private hasFullBatch(lane: Lane): boolean {
     if (lane === 'direct') return false;
     return (
-      this.unsentByLane[lane] >= this.options.maxBatchSize ||
-      this.unsentBytesByLane[lane] + 1 >= this.options.maxBatchBytes
+      this.ready[lane].length >= this.options.maxBatchSize ||
+      this.readyBytes[lane] + 1 >= this.options.maxBatchBytes
     );
   }
 
   /**
-   * The next request: a full one first, else (once partial ones may go) the lane whose oldest
-   * ready message is oldest.
+   * The next request: of the lanes with a full request or a message that waited out its
+   * linger, the one whose oldest ready message is oldest.
    */
-  private takeBatch(partialAllowed: boolean): Entry[] | undefined {
+  private takeBatch(): Entry[] | undefined {
     let lane: Lane | undefined;
     let oldest = Number.POSITIVE_INFINITY;
     for (const candidate of LANES) {
       const head = this.ready[candidate].at(0);
       if (!head || head.seq >= oldest) continue;
-      if (partialAllowed || this.hasFullBatch(candidate)) {
+      if (head.seq <= this.dueUpTo || this.hasFullBatch(candidate)) {
         lane = candidate;
         oldest = head.seq;
       }
@@ -358,7 +350,10 @@ export class DeliveryQueue {
       }
       if (batch.length > 0 && bytes + entry.message.bytes + 1 > maxBatchBytes) break;
       if (follower) nextFollower++;
-      else ready.shift();
+      else {
+        ready.shift();
+        this.readyBytes[lane] -= entry.message.bytes + 1;
+      }
       bytes += entry.message.bytes + 1;
       this.markSent(entry, mark);
       batch.push(entry);
@@ -416,76 +411,77 @@ export class DeliveryQueue {
   private makeReady(entry: Entry): void {
     entry.state = READY;
     this.ready[entry.message.lane].push(entry);
+    this.readyBytes[entry.message.lane] += entry.message.bytes + 1;
   }
 
   private markSent(entry: Entry, mark: number): void {
     entry.state = SENT;
     entry.mark = mark;
     entry.after = undefined;
-    this.unlinkUnsent(entry);
   }
 
-  private linkUnsent(entry: Entry): void {
-    entry.previous = this.newestUnsent;
-    if (this.newestUnsent) this.newestUnsent.next = entry;
-    else this.oldestUnsent = entry;
-    this.newestUnsent = entry;
-    this.unsentCount++;
-    this.unsentByLane[entry.message.lane]++;
-    this.unsentBytesByLane[entry.message.lane] += entry.message.bytes + 1;
+  private link(entry: Entry): void {
+    entry.previous = this.newestUnsettled;
+    if (this.newestUnsettled) this.newestUnsettled.next = entry;
+    else this.oldestUnsettled = entry;
+    this.newestUnsettled = entry;
+    this.unsettledCount++;
   }
 
-  private unlinkUnsent(entry: Entry): void {
+  private unlink(entry: Entry): void {
     if (entry.previous) entry.previous.next = entry.next;
-    else this.oldestUnsent = entry.next;
+    else this.oldestUnsettled = entry.next;
     if (entry.next) entry.next.previous = entry.previous;
-    else this.newestUnsent = entry.previous;
+    else this.newestUnsettled = entry.previous;
     entry.previous = entry.next = undefined;
-    this.unsentCount--;
-    this.unsentByLane[entry.message.lane]--;
-    this.unsentBytesByLane[entry.message.lane] -= entry.message.bytes + 1;
+    this.unsettledCount--;
   }
 
   private deliver(entry: Entry): void {
-    if (entry.state === SETTLED) return;
-    const { messageId, type, warnings } = entry.message;
-    this.counts.delivered++;
-    const { emitter } = this.options;
-    if (emitter.has('delivered'))
-      emitter.emit('delivered', { messageId, type, attempts: entry.attempts });
-    entry.state = SETTLED;
-    entry.resolve({ messageId, attempts: entry.attempts, warnings });
-    this.settled(entry);
+    this.settle(entry, 'delivered');
   }
 
   private fail(entry: Entry, error: ConnectError): void {
-    if (entry.state === SETTLED) return;
-    this.counts.failed++;
-    this.options.emitter.emit('error', {
-      error,
-      messageId: entry.message.messageId,
-      type: entry.message.type,
-    });
-    this.reject(entry, error);
+    this.settle(entry, 'failed', error);
   }
 
-  /** Rejects an entry's promise, marked handled first: a caller may ignore it. */
-  private reject(entry: Entry, error: ConnectError): void {
+  /**
+   * Settles a message once: counts it, settles its promise (a rejection marked handled first:
+   * a caller may ignore it), frees the messages behind it, then reports it. Reporting comes last:
+   * a listener cannot leave a message unsettled or counted twice.
+   */
+  private settle(entry: Entry, outcome: keyof DeliveryReport, error?: ConnectError): void {
+    if (entry.done) return;
+    entry.done = true;
     entry.state = SETTLED;
-    entry.promise.catch(noop);
-    entry.reject(error);
-    this.settled(entry);
+    this.counts[outcome]++;
+    const { messageId, type, warnings } = entry.message;
+    if (error) {
+      entry.promise.catch(noop);
+      entry.reject(error);
+    } else {
+      entry.resolve({ messageId, attempts: entry.attempts, warnings });
+    }
+    this.unlink(entry);
+    this.order.release(entry, this.freed);
+    this.resolveWaiters();
+    const { emitter } = this.options;
+    if (outcome === 'delivered') {
+      if (emitter.has('delivered'))
+        emitter.emit('delivered', { messageId, type, attempts: entry.attempts });
+    } else if (outcome === 'failed') {
+      emitter.emit('error', { error: error as ConnectError, messageId, type });
+    } else {
+      emitter.emit('drop', { reason: 'closed', messageId, type, ...(error ? { error } : {}) });
+    }
   }
 
-  private settled(entry: Entry): void {
-    this.unsettledCount--;
-    this.order.release(entry, this.freed);
-    if (this.waiters.length === 0) return;
-    for (const waiter of this.waiters) if (entry.seq <= waiter.upTo) waiter.remaining--;
-    if (this.waiters.every((waiter) => waiter.remaining > 0)) return;
-    const done = this.waiters.filter((waiter) => waiter.remaining === 0);
-    this.waiters = this.waiters.filter((waiter) => waiter.remaining > 0);
-    for (const waiter of done) waiter.resolve();
+  /** Resolves the flushes whose messages have all settled. */
+  private resolveWaiters(): void {
+    const oldest = this.oldestUnsettled?.seq ?? Number.POSITIVE_INFINITY;
+    while (this.waiters.length > 0 && (this.waiters[0] as FlushWaiter).upTo < oldest) {
+      (this.waiters.shift() as FlushWaiter).resolve();
+    }
   }
 }
 

@@ -228,6 +228,11 @@ export class Transport {
       }
       pending
         .then(async (response) => {
+          if (typeof (response as { status?: unknown } | undefined)?.status !== 'number') {
+            throw new TypeError(
+              'the fetch given to the client resolved with something that is not a Response',
+            );
+          }
           let text = '';
           try {
             text = await response.text();
@@ -304,22 +309,35 @@ function isRedirect(response: Response): boolean {
 
 function redirectError(response: Response, flight: Flight, attempts: number): ConnectApiError {
   const { path, requestId } = flight;
-  const location = response.headers.get('location');
-  let target = 'a location it did not name';
-  if (location) {
-    try {
-      target = new URL(location, flight.url).host;
-    } catch {
-      target = 'an invalid location';
-    }
-  }
-  const status = response.status || 'a redirect';
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  const details = { status: response.status, body: '', requestId };
+  if (response.redirected) {
+    // The fetch given to the client followed it: the request, key and all, reached the target.
+    return new ConnectApiError(
+      `POST ${path} was redirected to ${hostOf(response.url, flight.url)} by the fetch given to the client (${tries}), so the key was sent there too: a custom fetch must honour init.redirect ('manual')`,
+      details,
+      'redirected',
+    );
+  }
+  const location = response.headers.get('location');
+  const answered = response.status ? `answered ${response.status}` : 'answered with a redirect';
+  const where = location ? `, redirecting to ${hostOf(location, flight.url)}` : '';
   return new ConnectApiError(
-    `Connect answered ${status} to POST ${path} (${tries}), redirecting to ${target}: redirects are not followed, so the key never leaves baseUrl's origin; set baseUrl to the final address`,
-    { status: response.status, body: '', requestId },
+    `Connect ${answered} to POST ${path} (${tries})${where}: redirects are not followed, so the key never leaves baseUrl's origin; set baseUrl to the final address`,
+    details,
     'redirected',
   );
+}
+
+/** The host a URL names (resolved against `base`), or a short quote of it when it names none. */
+function hostOf(url: string, base: string): string {
+  try {
+    const parsed = new URL(url, base);
+    if (parsed.host) return parsed.host;
+  } catch {
+    // Not a URL: quoted below.
+  }
+  return JSON.stringify(url.slice(0, 60));
 }
 
 /** Connect's `{"error":{"Message","Code"}}`, when the body is that. */

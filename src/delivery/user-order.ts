@@ -1,14 +1,22 @@
 /**
- * Order per Connect user: a message waits for every earlier unsettled message that writes one of
- * its ids. Each id keeps only its last message, and each message links to the last message of
- * each of its ids, so the chains cost O(ids) per message however long the queue.
+ * Order per Connect user: a message waits for every earlier unsettled message of its users. Each
+ * user keeps only its last message, and each message links to the last message of each of its
+ * users, so the chains cost O(ids) per message however long the queue.
+ *
+ * An alias makes two ids one user for good (Connect merges them), so ids joined by aliases share
+ * one chain from then on: a later message under either id waits for the earlier ones under both.
  */
 
 /** What the tracker keeps on a message. */
 export interface OrderNode<T> {
-  /** The Connect user ids the message writes (`user_id`; an alias also `previous_id`). */
+  /**
+   * The Connect user ids the message writes (`user_id`; an alias also `previous_id`). A message
+   * writing two ids (an alias) joins them into one user.
+   */
   readonly ids: readonly string[];
-  /** The earlier messages it waits for (the last one of each id), until it is sent. */
+  /** The chains it was added to: its users, as the tracker keyed them. */
+  keys: readonly string[];
+  /** The earlier messages it waits for (the last one of each user), until it is sent. */
   after: T[] | undefined;
   /** Later messages waiting for it. */
   dependents: T[] | undefined;
@@ -16,15 +24,21 @@ export interface OrderNode<T> {
   blockers: number;
 }
 
-/** The chains of messages per Connect user id. */
+/** The chains of messages per Connect user. */
 export class UserOrder<T extends OrderNode<T>> {
-  private readonly lastById = new Map<string, T>();
+  private readonly lastByKey = new Map<string, T>();
+  private readonly groups: AliasGroups;
 
-  /** Links `node` behind the unsettled messages writing its ids; true when it may go at once. */
+  /** `aliasMemory`: how many aliased ids are remembered as one user (the oldest idle ones go first). */
+  constructor(aliasMemory: number) {
+    this.groups = new AliasGroups(aliasMemory, (key) => this.lastByKey.has(key));
+  }
+
+  /** Links `node` behind the unsettled messages of its users; true when it may go at once. */
   admit(node: T): boolean {
-    for (const id of node.ids) {
-      const previous = this.lastById.get(id);
-      this.lastById.set(id, node);
+    const keys = node.ids.map((id) => this.groups.keyOf(id));
+    for (const key of keys) {
+      const previous = this.lastByKey.get(key);
       if (previous === undefined || previous === node || node.after?.includes(previous)) continue;
       if (node.after) node.after.push(previous);
       else node.after = [previous];
@@ -32,20 +46,92 @@ export class UserOrder<T extends OrderNode<T>> {
       else previous.dependents = [node];
       node.blockers++;
     }
+    if (node.ids.length > 1) {
+      for (const key of keys) this.lastByKey.delete(key);
+      const joined = this.groups.join(node.ids);
+      node.keys = [joined];
+      this.lastByKey.set(joined, node);
+    } else {
+      node.keys = keys;
+      for (const key of keys) this.lastByKey.set(key, node);
+    }
     return node.blockers === 0;
   }
 
   /** Unlinks a settled message and calls `onFree` with each message no longer waiting for anything. */
   release(node: T, onFree: (node: T) => void): void {
-    for (const id of node.ids) if (this.lastById.get(id) === node) this.lastById.delete(id);
+    for (const key of node.keys) if (this.lastByKey.get(key) === node) this.lastByKey.delete(key);
+    this.groups.trim();
     const dependents = node.dependents;
     node.dependents = undefined;
     if (!dependents) return;
     for (const next of dependents) if (--next.blockers === 0) onFree(next);
   }
 
-  /** Ids with an unsettled message, for tests and leak checks. */
+  /** Users with an unsettled message, and remembered aliased ids: for tests and leak checks. */
+  get size(): { users: number; aliasedIds: number } {
+    return { users: this.lastByKey.size, aliasedIds: this.groups.size };
+  }
+}
+
+/**
+ * Ids joined by aliases, each group under one key. Bounded: past `limit` ids, the least recently
+ * joined groups with no message in flight are forgotten (their ids are ordered alone again).
+ */
+class AliasGroups {
+  private readonly keyById = new Map<string, string>();
+  /** Key → ids, least recently joined first. */
+  private readonly members = new Map<string, string[]>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly busy: (key: string) => boolean,
+  ) {}
+
   get size(): number {
-    return this.lastById.size;
+    return this.keyById.size;
+  }
+
+  keyOf(id: string): string {
+    return this.keyById.size === 0 ? id : (this.keyById.get(id) ?? id);
+  }
+
+  /** Joins the groups of `ids` into one; returns its key. */
+  join(ids: readonly string[]): string {
+    let key = this.keyOf(ids[0] as string);
+    let group = this.takeGroup(key);
+    for (const id of ids.slice(1)) {
+      const otherKey = this.keyOf(id);
+      if (otherKey === key) continue;
+      const other = this.takeGroup(otherKey);
+      // The larger group keeps its key: fewer ids to re-point.
+      if (other.length > group.length) {
+        key = otherKey;
+        group = other.concat(group);
+      } else group = group.concat(other);
+    }
+    for (const id of group) this.keyById.set(id, key);
+    this.members.set(key, group);
+    this.trim(key);
+    return key;
+  }
+
+  /** Removes a group from the recency order and returns its ids. */
+  private takeGroup(key: string): string[] {
+    const group = this.members.get(key);
+    if (!group) return [key];
+    this.members.delete(key);
+    return group;
+  }
+
+  /** Forgets the oldest idle groups while more than `limit` ids are remembered. */
+  trim(justJoined?: string): void {
+    if (this.keyById.size <= this.limit) return;
+    for (const [key, group] of this.members) {
+      if (this.keyById.size <= this.limit) return;
+      if (key === justJoined || this.busy(key)) continue;
+      this.members.delete(key);
+      for (const id of group) this.keyById.delete(id);
+    }
   }
 }

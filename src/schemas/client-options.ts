@@ -3,9 +3,15 @@ import { MappingOptionsSchema } from './mapping-options';
 
 const fn = <T>(problem = 'must be a function') =>
   z.custom<T>((value) => typeof value === 'function', { error: problem });
+/** Timers hold at most 2^31 - 1 ms; a longer wait would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 const positiveMs = z
   .number({ error: 'must be a number of milliseconds' })
-  .check(z.int(), z.positive({ error: 'must be above 0' }));
+  .check(
+    z.int(),
+    z.positive({ error: 'must be above 0' }),
+    z.lte(MAX_TIMER_MS, { error: `must be at most ${MAX_TIMER_MS} ms` }),
+  );
 /** A whole number from `min` to `max`. */
 const wholeNumber = (min: number, max = Number.POSITIVE_INFINITY, maxError?: string) =>
   z
@@ -107,8 +113,14 @@ export const ConnectClientOptionsSchema = z.extend(z.omit(MappingOptionsSchema, 
    * largest field. Default 32 KiB (32,768 bytes, Segment's own limit); at most `maxBatchBytes`.
    */
   maxMessageBytes: z.optional(wholeNumber(1)),
-  /** How long a message may wait for others to share its request, in ms. Default 10. */
-  flushInterval: z.optional(wholeNumber(0)),
+  /**
+   * How many ids joined by aliases the client remembers as one user, so a later call under
+   * either id waits for the earlier calls under both. The least recently aliased, idle ones are
+   * forgotten first. Default 10,000.
+   */
+  aliasMemory: z.optional(wholeNumber(0)),
+  /** How long a message may wait for others to share its request, in ms, at most 60,000. Default 10. */
+  flushInterval: z.optional(wholeNumber(0, 60_000)),
   /** Messages the client holds (waiting or in flight) before refusing more. Default 10,000. */
   maxQueueSize: z.optional(wholeNumber(1)),
   /** Requests in flight at once. Default 4. */

@@ -32,11 +32,21 @@ export function control(target: ControlTarget, path: string, text: string): Plai
   return jsonResponse(200, { ok: true });
 }
 
+/** Each control with the fields it reads. */
 const CONTROLS: Record<string, (target: ControlTarget, fields: Fields) => void> = {
-  '/_emulator/reset': (target) => target.reset(),
-  '/_emulator/faults/clear': (target) => target.faults.clear(),
+  '/_emulator/reset': (target, fields) => {
+    only(fields, []);
+    target.reset();
+  },
+  '/_emulator/faults/clear': (target, fields) => {
+    only(fields, []);
+    target.faults.clear();
+  },
   '/_emulator/faults/fail': (target, fields) => {
-    const status = whole(fields, 'status', 500, 100, 599);
+    only(fields, ['count', 'every', 'status', 'retryAfter']);
+    if (fields.count !== undefined && fields.every !== undefined)
+      throw new ControlProblem('count and every cannot be combined: every repeats until cleared');
+    const status = whole(fields, 'status', 500, 400, 599);
     const count = whole(fields, 'count', 1, 0);
     const every = fields.every === undefined ? undefined : whole(fields, 'every', 1, 1);
     const options: FailOptions = {};
@@ -46,9 +56,11 @@ const CONTROLS: Record<string, (target: ControlTarget, fields: Fields) => void> 
     else target.faults.failEvery(every, status, options);
   },
   '/_emulator/faults/drop': (target, fields) => {
+    only(fields, ['count']);
     target.faults.dropNext(whole(fields, 'count', 1, 0));
   },
   '/_emulator/faults/delay': (target, fields) => {
+    only(fields, ['ms', 'count']);
     const ms = whole(fields, 'ms', 1_000, 0, 600_000);
     const count =
       fields.count === undefined ? Number.POSITIVE_INFINITY : whole(fields, 'count', 1, 0);
@@ -70,6 +82,14 @@ function fieldsOf(text: string): Fields {
   return body as Fields;
 }
 
+/** Refuses a field the control does not read: a typo must not arm a default. */
+function only(fields: Fields, known: readonly string[]): void {
+  const unknown = Object.keys(fields).find((name) => !known.includes(name));
+  if (unknown === undefined) return;
+  const expected = known.length > 0 ? `; the fields are ${known.join(', ')}` : '; it takes none';
+  throw new ControlProblem(`unknown field ${JSON.stringify(unknown)}${expected}`);
+}
+
 function whole(
   fields: Fields,
   name: string,
@@ -88,6 +108,7 @@ function retryAfterOf(fields: Fields): number | string | undefined {
   const value = fields.retryAfter;
   if (value === undefined) return undefined;
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value === 'string' && value.trim() !== '') return value;
+  // Printable ASCII only: it becomes a header.
+  if (typeof value === 'string' && /^[ -~]+$/.test(value) && value.trim() !== '') return value;
   throw new ControlProblem('retryAfter must be a number of seconds (0 or more) or an HTTP date');
 }

@@ -147,6 +147,14 @@ const encoder = new TextEncoder();
  * ```
  */
 export function createConnectEmulator(options: ConnectEmulatorOptions = {}): ConnectEmulator {
+  if (
+    options.maxBodyBytes !== undefined &&
+    !(Number.isInteger(options.maxBodyBytes) && options.maxBodyBytes > 0)
+  ) {
+    throw new RangeError(
+      `createConnectEmulator: maxBodyBytes must be a whole number above 0, not ${String(options.maxBodyBytes)}`,
+    );
+  }
   const now = options.now ?? Date.now;
   const strict = options.strict ?? true;
   const apiKeys = options.apiKeys ? new Set(options.apiKeys) : undefined;
@@ -154,6 +162,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
   const faults = new ConnectEmulatorFaults();
   const calls: RecordedCall[] = [];
   const log = new WriteLog();
+  /** The user a body reached once applied, following aliases. */
+  const reached = (body: unknown) => store.resolve((body as { user_id: string | number }).user_id);
   const userSchema = strict ? ConnectUserSchema : LenientConnectUserSchema;
 
   const validate = <S extends z.ZodMiniType>(schema: S, body: unknown, index?: number) => {
@@ -178,7 +188,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
         return connectErrorResponse(400, 'the message was refused');
       }
       apply(result.data, path);
-      log.record(path, result.data, requestId, now());
+      log.record(path, result.data, requestId, now(), reached(result.data));
       return OK;
     };
 
@@ -203,7 +213,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
       if (problems.length > 0) return connectErrorResponse(400, problems.join('; '));
       for (const item of items) {
         apply(item);
-        log.record(path, item, requestId, now());
+        log.record(path, item, requestId, now(), reached(item));
       }
       return OK;
     };

@@ -59,6 +59,7 @@ export class ConnectEmulatorFaults {
    * count of 0 or less adds nothing.
    */
   failNext(count: number, status: number, options: FailOptions = {}): this {
+    checkStatus('failNext', status);
     if (!(count > 0)) return this;
     this.queue.push({ remaining: count, fault: { kind: 'fail', status, ...options } });
     return this;
@@ -72,6 +73,7 @@ export class ConnectEmulatorFaults {
     if (!Number.isInteger(every) || every < 1) {
       throw new RangeError(`failEvery: every must be a whole number of at least 1, not ${every}`);
     }
+    checkStatus('failEvery', status);
     let seen = 0;
     const fault: Fault = { kind: 'fail', status, ...options };
     return this.use(() => (++seen % every === 0 ? fault : undefined));
@@ -137,4 +139,10 @@ export class ConnectEmulatorFaults {
   refuses(message: unknown, where: { path: string; index: number | undefined }): boolean {
     return this.refusals.some((rule) => rule(message, where));
   }
+}
+
+/** An injected failure is an error status a response can carry. */
+function checkStatus(method: string, status: number): void {
+  if (!Number.isInteger(status) || status < 400 || status > 599)
+    throw new RangeError(`${method}: status must be a whole number from 400 to 599, not ${status}`);
 }

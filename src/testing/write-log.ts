@@ -19,6 +19,8 @@ export interface EmulatedWrite {
   path: string;
   /** The Connect user ids it wrote, as strings: `user_id`, and an alias's `previous_id`. */
   ids: string[];
+  /** The user it reached when applied, following aliases made before it (an alias: the merged user). */
+  user: string;
   /** The message as applied. */
   body: unknown;
   /** The request's `X-Outbound-GUID`, when it had one: a resend carries the same. */
@@ -31,7 +33,13 @@ export interface EmulatedWrite {
 export class WriteLog {
   readonly writes: EmulatedWrite[] = [];
 
-  record(path: string, body: unknown, requestId: string | undefined, time: number): void {
+  record(
+    path: string,
+    body: unknown,
+    requestId: string | undefined,
+    time: number,
+    user: string,
+  ): void {
     const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
     const ids =
       previous_id === undefined ? [String(user_id)] : [String(user_id), String(previous_id)];
@@ -40,6 +48,7 @@ export class WriteLog {
       kind: kindOf(path, previous_id !== undefined),
       path,
       ids,
+      user,
       body,
       requestId,
       time,

@@ -216,7 +216,7 @@ describe('ConnectClient retries', () => {
     const { emulator, connect } = connectToEmulator();
     emulator.faults.refuse((message) => (message as { event?: string }).event === 'poison');
     const calls = Array.from({ length: 100 }, (_, i) =>
-      connect.track({ userId: 'u', event: i === 37 ? 'poison' : `e${i}` }),
+      connect.track({ userId: `u${i}`, event: i === 37 ? 'poison' : `e${i}` }),
     );
     const outcomes = await Promise.allSettled(calls);
     const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [[i, o.reason]] : []));

@@ -76,14 +76,20 @@ function callIndexOf(write: EmulatedWrite, calls: readonly TaggedCall[]): number
 }
 
 /**
- * For every Connect user id the calls wrote, the call indexes of its writes in the order the
- * emulator applied them (a resend under the same GUID counted once), and the calls applied twice
- * under different GUIDs: a duplicate is only allowed as one request applied again.
+ * For every Connect user id the calls wrote, and for every user a write reached once aliases were
+ * followed (`user:<id>`), the call indexes of its writes in the order the emulator applied them (a
+ * resend under the same GUID counted once); and the calls applied twice under different GUIDs: a
+ * duplicate is only allowed as one request applied again.
  */
 export function writeOrderById(emulator: ConnectEmulator, calls: readonly TaggedCall[]) {
   const order = new Map<string, number[]>();
   const firstGuid = new Map<number, string | undefined>();
   const foreignDuplicates: number[] = [];
+  const add = (key: string, index: number) => {
+    const list = order.get(key) ?? [];
+    if (list.at(-1) !== index) list.push(index);
+    order.set(key, list);
+  };
   for (const write of emulator.writes) {
     const index = callIndexOf(write, calls);
     if (firstGuid.has(index)) {
@@ -91,11 +97,8 @@ export function writeOrderById(emulator: ConnectEmulator, calls: readonly Tagged
       continue;
     }
     firstGuid.set(index, write.requestId);
-    for (const id of write.ids) {
-      const list = order.get(id) ?? [];
-      list.push(index);
-      order.set(id, list);
-    }
+    for (const id of write.ids) add(id, index);
+    add(`user:${write.user}`, index);
   }
   return { order, applied: new Set(firstGuid.keys()), foreignDuplicates };
 }

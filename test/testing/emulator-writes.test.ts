@@ -103,8 +103,25 @@ describe.each(doors)('Connect emulator through %s: write log, body limit, contro
     const refusals: [string, unknown, string][] = [
       ['faults/fail', { count: 'two' }, 'count must be a whole number of at least 0'],
       ['faults/fail', { count: 1.5 }, 'count must be a whole number of at least 0'],
-      ['faults/fail', { status: 99 }, 'status must be a whole number from 100 to 599'],
-      ['faults/fail', { status: '503' }, 'status must be a whole number from 100 to 599'],
+      ['faults/fail', { status: 99 }, 'status must be a whole number from 400 to 599'],
+      ['faults/fail', { status: 101 }, 'status must be a whole number from 400 to 599'],
+      ['faults/fail', { status: '503' }, 'status must be a whole number from 400 to 599'],
+      [
+        'faults/fail',
+        { count: 2, every: 3 },
+        'count and every cannot be combined: every repeats until cleared',
+      ],
+      [
+        'faults/fail',
+        { cout: 3 },
+        'unknown field "cout"; the fields are count, every, status, retryAfter',
+      ],
+      [
+        'faults/fail',
+        { retryAfter: '1\r\nX-Evil: 1' },
+        'retryAfter must be a number of seconds (0 or more) or an HTTP date',
+      ],
+      ['reset', { everything: true }, 'unknown field "everything"; it takes none'],
       ['faults/fail', { every: 0 }, 'every must be a whole number of at least 1'],
       [
         'faults/fail',
