@@ -1,3 +1,4 @@
+import { ANONYMOUS_ID_PATTERN, newAnonymousId } from '../anonymous-id';
 import { ValidationError } from '../errors';
 import { isId, isPlainObject, isUsableString } from '../mappers/values';
 import { VERSION } from '../version';
@@ -113,8 +114,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
 
   const anonymousId = () => {
     let id = storage.getItem(ANONYMOUS_KEY);
-    if (!id) {
-      id = crypto.randomUUID();
+    // An id in another form (an older version's random UUID) is one the proxy refuses: replaced.
+    if (!id || !ANONYMOUS_ID_PATTERN.test(id)) {
+      id = newAnonymousId(Date.now());
       storage.setItem(ANONYMOUS_KEY, id);
     }
     return id;
