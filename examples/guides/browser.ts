@@ -1,6 +1,6 @@
 /** docs/browser.md's snippets, type-checked: the page, and the proxy on the server. */
 
-declare function sessionUserId(request: Request): Promise<string | undefined>;
+declare function sessionUserId(request: Request): Promise<string | null>;
 
 // #region page
 import { createBrowserClient } from 'zendesk-connect/browser';
@@ -25,8 +25,9 @@ import { createConnectProxy } from 'zendesk-connect/proxy';
 
 export const POST = createConnectProxy({
   client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
-  authorize: async ({ request, message }) =>
-    !message.userId || (await sessionUserId(request)) === message.userId,
-  allowedOrigins: ['https://app.example.com'],
+  // Required: the signed-in user's id from your session, or null for a visitor.
+  currentUser: (request) => sessionUserId(request),
+  // 32+ random characters: binds each anonymous id to the browser that first used it.
+  secret: process.env.CONNECT_PROXY_SECRET!,
 });
 // #endregion

@@ -3,7 +3,7 @@ import type { ConnectProxyOptions } from 'zendesk-connect/proxy';
 
 declare const anonymousId: string;
 declare const client: ConnectProxyOptions['client'];
-declare const authorize: NonNullable<ConnectProxyOptions['authorize']>;
+declare function sessionUserId(request: Request): Promise<string | null>;
 
 // #region node
 import { ConnectClient } from 'zendesk-connect';
@@ -34,8 +34,8 @@ page.track('Signed Up', { plan: 'Startup' });
 import { createConnectProxy } from 'zendesk-connect/proxy';
 export const POST = createConnectProxy({
   client,
-  authorize,
-  allowedOrigins: ['https://app.example.com'],
+  currentUser: (request) => sessionUserId(request), // null for a visitor
+  secret: process.env.CONNECT_PROXY_SECRET!, // binds anonymous ids to their browser
 });
 // #endregion
 

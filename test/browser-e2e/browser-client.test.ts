@@ -28,12 +28,13 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
     await Promise.all([browser?.close(), app?.close()]);
   });
 
-  it('goes anonymous identify → sign-up identify → alias → track, ending with one merged user holding the events', async () => {
+  it('goes anonymous identify → sign-in → identify → alias → track through the guarding proxy, ending with one merged user holding the events', async () => {
     const anonymousId = await page.evaluate(async () => {
       const id = connect.anonymousId();
       connect.identify({ traits: { plan: 'trial' } });
       connect.track('Viewed Pricing', { plan: 'Startup' });
       await connect.flush();
+      await fetch('/login?user=019mr8mf4r'); // the app signs the user in (a session cookie)
       await connect.identify('019mr8mf4r', {
         name: 'Michael Bolton',
         email: 'mbolton@example.com',
@@ -42,7 +43,9 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
       await connect.track('Signed Up', { plan: 'Startup', source: 'Analytics Academy' });
       return id;
     });
-    expect(anonymousId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(anonymousId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect([...app.emulator.users.keys()]).toStrictEqual(['019mr8mf4r']);
     const user = app.emulator.users.get('019mr8mf4r');
     expect(user).toMatchObject({
@@ -64,6 +67,14 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
     expect(await page.evaluate(() => localStorage.getItem('zendesk_connect.user_id'))).toBe(
       '"019mr8mf4r"',
     );
+    // The binding cookie is HttpOnly: the page's scripts cannot read or copy it.
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'zendesk_connect_anonymous')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/api/connect',
+    });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('zendesk_connect_anonymous');
   });
 
   it('delivers what was queued when the page goes away, with keepalive', async () => {
