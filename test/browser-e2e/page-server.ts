@@ -14,7 +14,8 @@ export interface PageApp {
   close(): Promise<void>;
 }
 
-export async function startPageApp(): Promise<PageApp> {
+/** `bindWindow`: how long a new anonymous id may be bound (short here, so a test can outwait it). */
+export async function startPageApp(options: { bindWindow?: number } = {}): Promise<PageApp> {
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./page-entry.ts', import.meta.url))],
     bundle: true,
@@ -36,6 +37,7 @@ export async function startPageApp(): Promise<PageApp> {
       currentUser: (request) =>
         /(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1],
       secret: 'page-app-secret-0123456789abcdef-0123456789',
+      bindWindow: options.bindWindow ?? 1_000,
     }),
   );
   const server = createServer((req, res) => {
