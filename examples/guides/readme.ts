@@ -27,7 +27,7 @@ const report = await connect.close({ timeout: 5_000 }); // { delivered: 3, faile
 // the page: no key, just your endpoint
 import { createBrowserClient } from 'zendesk-connect/browser';
 
-const page = createBrowserClient({ endpoint: '/api/connect' });
+const page = createBrowserClient({ endpoint: '/api/connect', onError: console.warn });
 page.track('Signed Up', { plan: 'Startup' });
 
 // the server: a fetch handler for Next.js, Workers, Hono… (Express: zendesk-connect/proxy/node)
