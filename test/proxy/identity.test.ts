@@ -80,6 +80,19 @@ async function seedVictim(emulator: ReturnType<typeof createConnectEmulator>) {
   };
 }
 
+/** `value` with the character at `at` changed to the next one of the base64url alphabet. */
+function flipped(value: string, at: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const char = value[at] ?? 'A';
+  const next =
+    /[0-9a-f]/.test(char) && at < 36
+      ? char === 'f'
+        ? '0'
+        : 'f'
+      : alphabet[(alphabet.indexOf(char) + 1) % 64];
+  return value.slice(0, at) + next + value.slice(at + 1);
+}
+
 async function refusal(response: Response) {
   return { status: response.status, error: ((await response.json()) as { error: unknown }).error };
 }
@@ -495,7 +508,9 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
     vi.setSystemTime(Date.now() + 11 * 60_000);
     const forger = browser();
     for (const value of [
-      signed.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), // signature changed
+      flipped(signed, signed.length - 10), // a signature byte changed
+      flipped(signed, signed.length - 1), // the same bytes, spelled another way (spare bits)
+      flipped(signed, 3), // an id changed
       signed.replace(id, newAnonymousId(Date.now())).replace(/\.[^.]+$/, '.x'),
       `v1.${id}.`,
       id,
