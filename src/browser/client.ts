@@ -238,7 +238,13 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       return undefined;
     }
   };
-  const rememberUser = (id: string | number) => storage.setItem(USER_KEY, JSON.stringify(id));
+  const rememberUser = (id: string | number) => {
+    const previous = userId();
+    // Another user on this browser (the page missed reset() at sign-out): the anonymous id is
+    // the previous user's history, so the new user starts a new one and never aliases it.
+    if (previous !== undefined && String(previous) !== String(id)) renewAnonymousId();
+    storage.setItem(USER_KEY, JSON.stringify(id));
+  };
 
   function enqueue(
     type: BrowserMessage['type'],
@@ -472,8 +478,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       if (!isId(newId)) throw invalid('userId', 'must be a non-empty string or a finite number');
       if (previousId != null && !isId(previousId))
         throw invalid('previousId', 'must be a non-empty string or a finite number');
-      const previous = previousId ?? anonymousId();
       rememberUser(newId);
+      const previous = previousId ?? anonymousId();
       return enqueue('alias', { userId: newId, previousId: previous }, undefined);
     },
     reset() {

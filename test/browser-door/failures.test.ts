@@ -360,6 +360,29 @@ describe('the browser client in the page', () => {
     expect(tabA.connect.userId()).toBeUndefined();
   });
 
+  it('a different user signing in without reset() gets a new anonymous id, so the old one (joined to the first user) is never aliased into the second', async () => {
+    const { connect, requests } = client([]);
+    const first = connect.anonymousId();
+    connect.identify('u1', { plan: 'pro' });
+    connect.alias('u1');
+    expect(connect.anonymousId()).toBe(first); // the same user keeps the id
+    connect.identify('u1', { seats: 2 });
+    expect(connect.anonymousId()).toBe(first);
+    // The page forgot reset() at sign-out; someone else signs in on this computer.
+    connect.identify('u2', { plan: 'free' });
+    const second = connect.anonymousId();
+    expect(second).not.toBe(first);
+    connect.alias('u2');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await report;
+    const aliases = requests.flatMap((r) => r.batch).filter((m) => m.type === 'alias');
+    expect(aliases.map((m) => [m.userId, m.previousId])).toStrictEqual([
+      ['u1', first],
+      ['u2', second],
+    ]);
+  });
+
   it('uses memory only once storage throws', () => {
     let fail = false;
     const values = new Map<string, string>();
