@@ -30,12 +30,18 @@ export type FetchHandler<Req extends IncomingMessage = IncomingMessage> = (
  * import { createConnectProxy } from 'zendesk-connect/proxy';
  * import { toNodeListener } from 'zendesk-connect/proxy/node';
  *
+ * type SignedInRequest = express.Request & { user?: { id: string } };
+ *
  * const app = express();
  * app.use(authenticate); // your session middleware, setting req.user
  * app.use(
- *   '/api/connect',
+ *   '/api/connect', // or app.all('/api/connect/*splat', …)
  *   toNodeListener(
- *     createConnectProxy<express.Request>({ client, currentUser: (_request, req) => req?.user?.id }),
+ *     createConnectProxy<SignedInRequest>({
+ *       client,
+ *       currentUser: (_request, req) => req?.user?.id, // undefined for a visitor
+ *       secret: process.env.CONNECT_PROXY_SECRET!,
+ *     }),
  *   ),
  * );
  * ```
