@@ -1,6 +1,8 @@
 /**
- * A Cloudflare Worker serving the proxy: it answers 202 at once and lets the runtime finish
- * delivery with `ctx.waitUntil`. Bind the key as a secret: `wrangler secret put CONNECT_API_KEY`.
+ * A Cloudflare Worker serving the proxy for a site without sign-in (a marketing site): pages write
+ * only their own anonymous ids. It answers 202 at once and lets the runtime finish delivery with
+ * `ctx.waitUntil`. Bind the secrets: `wrangler secret put CONNECT_API_KEY`, and
+ * `wrangler secret put CONNECT_PROXY_SECRET` (32+ random characters).
  */
 import { ConnectClient } from '../src/index';
 import { createConnectProxy } from '../src/proxy/index';
@@ -12,6 +14,7 @@ interface ExecutionContext {
 
 interface Env {
   CONNECT_API_KEY: string;
+  CONNECT_PROXY_SECRET: string;
 }
 
 export default {
@@ -25,7 +28,8 @@ export default {
     });
     const proxy = createConnectProxy({
       client,
-      allowedOrigins: ['https://app.example.com'],
+      currentUser: () => null, // no sign-in on this site: everyone is a visitor
+      secret: env.CONNECT_PROXY_SECRET,
       waitUntil: (promise) => ctx.waitUntil(promise),
     });
     return proxy(request);

@@ -1,20 +1,20 @@
 /**
  * A Next.js App Router route: save as `app/api/connect/[...path]/route.ts`. The page posts to
- * `/api/connect/batch` with `zendesk-connect/browser`; the key stays on the server.
+ * `/api/connect/batch` with `zendesk-connect/browser`; the key stays on the server, and a page
+ * can write only its signed-in user and its own anonymous ids.
  */
 import { ConnectClient } from '../src/index';
 import { createConnectProxy } from '../src/proxy/index';
 
-/** Your session lookup: the signed-in user's id, or undefined for a visitor. */
-declare function sessionUserId(request: Request): Promise<string | undefined>;
+/** Your session lookup (Auth.js, Clerk, iron-session…): the signed-in user's id, or null for a visitor. */
+declare function sessionUserId(request: Request): Promise<string | null>;
 
 const client = new ConnectClient({ apiKey: process.env.CONNECT_API_KEY ?? '' });
 
 export const POST = createConnectProxy({
   client,
-  // A visitor may send anonymous calls; a signed-in user only their own.
-  authorize: async ({ request, message }) =>
-    message.userId == null || message.userId === (await sessionUserId(request)),
-  allowedOrigins: ['https://app.example.com'],
+  currentUser: (request) => sessionUserId(request),
+  // 32+ random characters (`openssl rand -hex 32`): binds anonymous ids to their browser. A
+  // missing secret throws here, at start-up, instead of running unbound.
+  secret: process.env.CONNECT_PROXY_SECRET ?? '',
 });
-export const OPTIONS = POST;

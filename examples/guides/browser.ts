@@ -1,21 +1,40 @@
-/** docs/browser.md's snippets, type-checked: the page, and the proxy on the server. */
+/** docs/browser.md's snippets, type-checked: the page, the proxy on the server, and a dev server. */
 
-declare function sessionUserId(request: Request): Promise<string | undefined>;
+declare function sessionUserId(request: Request): Promise<string | null>;
+declare function isMember(userId: string | number, groupId: unknown): Promise<boolean>;
+declare function showBanner(text: string): void;
 
 // #region page
-import { createBrowserClient } from 'zendesk-connect/browser';
+import { createBrowserClient, EndpointError } from 'zendesk-connect/browser';
 
-const connect = createBrowserClient({ endpoint: '/api/connect' });
-
-connect.identify({
-  userId: '019mr8mf4r',
-  traits: { name: 'Michael Bolton', email: 'mbolton@example.com' },
+const connect = createBrowserClient({
+  endpoint: '/api/connect',
+  // Failures reach the page: the status, and the proxy's JSON error.
+  onError: ({ error, status, messages }) =>
+    console.warn(`analytics: ${messages.length} call(s) failed (${status ?? 'offline'})`, error),
 });
-connect.identify('019mr8mf4r', { plan: 'pro' }); // analytics.js form
+
+connect.identify({ email: 'mbolton@example.com' }); // a visitor's traits (analytics.js form)
+connect.track('Viewed Pricing', { plan: 'Startup' });
+
+// after sign-in (your server's session now names the user):
+connect.identify('019mr8mf4r', { name: 'Michael Bolton' });
+connect.alias('019mr8mf4r'); // joins the visitor's anonymous id to the user
 connect.track('Signed Up', { plan: 'Startup', source: 'Analytics Academy' });
-connect.alias('019mr8mf4r'); // previousId = the anonymous id
-connect.reset(); // sign-out: forget the user, new anonymous id
-await connect.flush();
+
+const { delivered, failed, dropped } = await connect.flush();
+
+connect.reset(); // at sign-out: forget the user, new anonymous id (in every tab)
+// #endregion
+
+// #region events
+connect.on('error', ({ error }) => {
+  if (error instanceof EndpointError && error.status === 403) {
+    // e.g. { code: 'forbidden', reason: 'not_current_user', index: 0, field: 'userId', message }
+    showBanner(`analytics refused: ${error.error?.message}`);
+  }
+});
+connect.on('drop', ({ reason, message }) => console.warn('dropped', reason, message.type));
 
 // #endregion
 
@@ -25,8 +44,39 @@ import { createConnectProxy } from 'zendesk-connect/proxy';
 
 export const POST = createConnectProxy({
   client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
-  authorize: async ({ request, message }) =>
-    !message.userId || (await sessionUserId(request)) === message.userId,
-  allowedOrigins: ['https://app.example.com'],
+  // Required: the signed-in user's id from your session, or null for a visitor.
+  currentUser: (request) => sessionUserId(request),
+  // 32+ random characters: binds each anonymous id to the browser that first used it.
+  secret: process.env.CONNECT_PROXY_SECRET!,
 });
 // #endregion
+
+// #region authorize
+export const withGroups = createConnectProxy({
+  client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
+  currentUser: (request) => sessionUserId(request),
+  secret: process.env.CONNECT_PROXY_SECRET!,
+  // Runs after the identity rules, and can only refuse more.
+  authorize: async ({ message, user }) =>
+    message.type !== 'group' || (user !== undefined && (await isMember(user, message.groupId))),
+});
+
+// #endregion
+
+// #region vite
+// vite.config.ts: the page at http://localhost:5173, your API at http://localhost:3000
+import { defineConfig } from 'vite';
+
+export const viteConfig = defineConfig({
+  server: {
+    proxy: {
+      // changeOrigin stays false (the default): the API then sees the page's Host, and the
+      // page's Origin (http://localhost:5173) is its own origin. With changeOrigin: true, add
+      // allowedOrigins: ['http://localhost:5173'] to createConnectProxy in development.
+      '/api/connect': { target: 'http://localhost:3000' },
+    },
+  },
+});
+// #endregion
+
+export { delivered, dropped, failed };

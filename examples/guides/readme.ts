@@ -3,7 +3,7 @@ import type { ConnectProxyOptions } from 'zendesk-connect/proxy';
 
 declare const anonymousId: string;
 declare const client: ConnectProxyOptions['client'];
-declare const authorize: NonNullable<ConnectProxyOptions['authorize']>;
+declare function sessionUserId(request: Request): Promise<string | null>;
 
 // #region node
 import { ConnectClient } from 'zendesk-connect';
@@ -27,15 +27,15 @@ const report = await connect.close({ timeout: 5_000 }); // { delivered: 3, faile
 // the page: no key, just your endpoint
 import { createBrowserClient } from 'zendesk-connect/browser';
 
-const page = createBrowserClient({ endpoint: '/api/connect' });
+const page = createBrowserClient({ endpoint: '/api/connect', onError: console.warn });
 page.track('Signed Up', { plan: 'Startup' });
 
 // the server: a fetch handler for Next.js, Workers, Hono… (Express: zendesk-connect/proxy/node)
 import { createConnectProxy } from 'zendesk-connect/proxy';
 export const POST = createConnectProxy({
   client,
-  authorize,
-  allowedOrigins: ['https://app.example.com'],
+  currentUser: (request) => sessionUserId(request), // null for a visitor
+  secret: process.env.CONNECT_PROXY_SECRET!, // binds anonymous ids to their browser
 });
 // #endregion
 

@@ -1,6 +1,16 @@
-import { ValidationError } from '../errors';
+import { ANONYMOUS_ID_PATTERN, newAnonymousId } from '../anonymous-id';
+import {
+  isRetryableAnswer,
+  type ResolvedRetryPolicy,
+  retryAfterOf,
+  retryDelay,
+  sleep,
+} from '../delivery/retry-policy';
+import { ConnectionError, QueueFullError, ValidationError } from '../errors';
 import { isId, isPlainObject, isUsableString } from '../mappers/values';
+import type { RetryPolicy } from '../schemas/client-options';
 import { VERSION } from '../version';
+import { EndpointError, type EndpointErrorBody } from './errors';
 import { defaultStorage, type KeyValueStorage, safeStorage } from './storage';
 
 /** A small client for pages: ids, context, batching and delivery to your own endpoint. */
@@ -15,10 +25,18 @@ export interface BrowserClientOptions {
   flushInterval?: number;
   /** Calls per request. Default 50. */
   maxBatchSize?: number;
-  /** Retries of a failed request (network errors, 408, 429, 5xx). Default 3. */
+  /** Calls queued or in flight at most; a call beyond it is dropped (a `drop` event). Default 1,000. */
+  maxQueueSize?: number;
+  /** Retries of a failed request (network errors, 408, 429, 5xx but a Connect refusal behind a 502). Default 3. */
   maxRetries?: number;
-  /** Headers for every request, such as a CSRF token. */
+  /** The rest of the retry policy (the server client's): default initial delay 500 ms, max delay 10 s, max `Retry-After` 30 s, max elapsed 60 s. */
+  retry?: Omit<RetryPolicy, 'maxRetries'>;
+  /** Headers for every request, such as a CSRF token. Default none. */
   headers?: Record<string, string>;
+  /** Whether requests carry cookies. Default `'same-origin'`; `'include'` for an endpoint on another origin of your site. */
+  credentials?: RequestCredentials;
+  /** Called when a request finally failed: the same payload as the `error` event. Default none. */
+  onError?: (event: BrowserClientEvents['error']) => void;
   /** The fetch to use. Default the page's. */
   fetch?: typeof fetch;
 }
@@ -37,16 +55,53 @@ export interface BrowserMessage {
   context: Record<string, unknown>;
 }
 
-/** The page client returned by {@link createBrowserClient}. */
+/** What the browser client reports. */
+export interface BrowserClientEvents {
+  /**
+   * A request finally failed (after any retries): the endpoint's answer (`EndpointError`, with
+   * `status` and the proxy's JSON `error`) or no answer (`ConnectionError`), and its messages.
+   */
+  error: {
+    error: EndpointError | ConnectionError;
+    status: number | undefined;
+    messages: readonly BrowserMessage[];
+  };
+  /** A call was dropped without being sent: the queue was full (`maxQueueSize`). */
+  drop: { reason: 'queue_full'; error: QueueFullError; message: BrowserMessage };
+}
+
+/** How the messages a {@link BrowserClient.flush} waited for ended. */
+export interface BrowserFlushReport {
+  /** Accepted by the endpoint. */
+  delivered: number;
+  /** Refused, or failed after the retries. */
+  failed: number;
+  /** Dropped since the previous flush (the queue was full). */
+  dropped: number;
+}
+
+/**
+ * The page client returned by {@link createBrowserClient}. Bad input throws `ValidationError`
+ * synchronously, naming the field, like `ConnectClient`; nothing is queued. The promise a call
+ * returns resolves when the endpoint accepted it and rejects when it finally failed; it is marked
+ * handled, so ignoring it never causes an unhandled rejection. Failures are also `error` events.
+ */
 export interface BrowserClient {
-  /** Identifies the user (or, without `userId`, the anonymous visitor) with traits. */
+  /**
+   * Identifies the user (or, without `userId`, the anonymous visitor) with traits. An object
+   * whose keys are only `userId`, `traits` and `context` is this message form; any other object
+   * is analytics.js's traits form, `identify({ email })`.
+   */
   identify(message: {
     userId?: string | number;
     traits?: Record<string, unknown>;
     context?: Record<string, unknown>;
   }): Promise<void>;
-  /** The analytics.js form: `identify(userId, traits)`. */
-  identify(userId: string | number, traits?: Record<string, unknown>): Promise<void>;
+  /** The analytics.js forms: `identify(userId, traits)` and `identify(traits)`. */
+  identify(
+    userIdOrTraits: string | number | Record<string, unknown>,
+    traits?: Record<string, unknown>,
+  ): Promise<void>;
   /** Records an event. */
   track(event: string, properties?: Record<string, unknown>): Promise<void>;
   /** The message form: `track({ event, properties, context })`. */
@@ -57,11 +112,16 @@ export interface BrowserClient {
   }): Promise<void>;
   /** Joins the anonymous id (or `previousId`) to `userId`, and remembers `userId`. */
   alias(userId: string | number, previousId?: string | number): Promise<void>;
-  /** Signs out: forgets the user id and starts a new anonymous id. */
+  /** Signs out: forgets the user id and starts a new anonymous id, in every tab. */
   reset(): void;
-  /** Sends everything queued; resolves when the endpoint answered. */
-  flush(): Promise<void>;
-  /** The current anonymous id. */
+  /** Sends everything queued; resolves, never rejects, when every call made before it settled. */
+  flush(): Promise<BrowserFlushReport>;
+  /** Listens to `error` or `drop`; returns the function that stops listening. */
+  on<E extends keyof BrowserClientEvents>(
+    event: E,
+    listener: (payload: BrowserClientEvents[E]) => void,
+  ): () => void;
+  /** The current anonymous id (a UUID v7). */
   anonymousId(): string;
   /** The current user id, once identified. */
   userId(): string | number | undefined;
@@ -71,28 +131,37 @@ const ANONYMOUS_KEY = 'zendesk_connect.anonymous_id';
 const USER_KEY = 'zendesk_connect.user_id';
 /** Browsers refuse keepalive requests once 64 KiB of them are in flight; leave headroom. */
 const KEEPALIVE_BUDGET = 60_000;
+const MESSAGE_KEYS = new Set(['userId', 'traits', 'context']);
 
 interface Pending {
   message: BrowserMessage;
   bytes: number;
-  resolve(): void;
-  reject(error: unknown): void;
+  settle(outcome: 'delivered' | 'failed', error?: unknown): void;
+  outcome: Promise<'delivered' | 'failed'>;
 }
 
 /**
  * Creates the page client. It holds no Connect key: it posts Segment-style batches
  * (`{ batch: [...], sentAt }`) to your endpoint, which forwards them with `createConnectProxy`.
- * Each call is stamped (`messageId`, `timestamp`, `context.timezone`, `context.library`) when it
- * is made. Queued calls are sent with `keepalive` when the page is hidden or unloaded.
+ * Each call is stamped (`messageId`, `timestamp`, `context.timezone` unless you give one,
+ * `context.library`) when it is made. Queued calls are sent with `keepalive` when the page is
+ * hidden or unloaded. Failures reach the page: `onError`, the `error` and `drop` events, and
+ * `flush()`'s report.
  *
+ * @throws {ValidationError} when `endpoint` is missing.
  * @example
  * ```ts
  * import { createBrowserClient } from 'zendesk-connect/browser';
  *
- * const connect = createBrowserClient({ endpoint: '/api/connect' });
- * connect.identify({ userId: '019mr8mf4r', traits: { name: 'Michael Bolton', email: 'mbolton@example.com' } });
+ * const connect = createBrowserClient({
+ *   endpoint: '/api/connect',
+ *   onError: ({ error }) => console.warn('analytics:', error.message),
+ * });
+ * connect.identify({ email: 'mbolton@example.com' }); // a visitor's traits
  * connect.track('Signed Up', { plan: 'Startup', source: 'Analytics Academy' });
+ * connect.identify('019mr8mf4r', { name: 'Michael Bolton' }); // once signed in
  * connect.alias('019mr8mf4r');
+ * const { delivered, failed, dropped } = await connect.flush();
  * connect.reset(); // on sign-out
  * ```
  */
@@ -104,20 +173,60 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   const storage = safeStorage(options.storage ?? defaultStorage());
   const flushInterval = options.flushInterval ?? 500;
   const maxBatchSize = options.maxBatchSize ?? 50;
-  const maxRetries = options.maxRetries ?? 3;
+  const maxQueueSize = options.maxQueueSize ?? 1_000;
+  const policy: ResolvedRetryPolicy = {
+    maxRetries: options.maxRetries ?? 3,
+    initialDelay: options.retry?.initialDelay ?? 500,
+    maxDelay: options.retry?.maxDelay ?? 10_000,
+    maxRetryAfter: options.retry?.maxRetryAfter ?? 30_000,
+    maxElapsed: options.retry?.maxElapsed ?? 60_000,
+  };
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const encoder = new TextEncoder();
+  const listeners = {
+    error: new Set<(payload: never) => void>(),
+    drop: new Set<(payload: never) => void>(),
+  };
   let queue: Pending[] = [];
+  /** Queued or in flight: what a flush waits for. */
+  const unsettled = new Set<Pending>();
+  let dropped = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The endpoint's clock minus the page's, learned from a refusal, for new anonymous ids. */
+  let clockOffset = 0;
 
-  const anonymousId = () => {
-    let id = storage.getItem(ANONYMOUS_KEY);
-    if (!id) {
-      id = crypto.randomUUID();
-      storage.setItem(ANONYMOUS_KEY, id);
+  function emit<E extends keyof BrowserClientEvents>(event: E, payload: BrowserClientEvents[E]) {
+    for (const listener of [...listeners[event]]) {
+      try {
+        (listener as (payload: BrowserClientEvents[E]) => void)(payload);
+      } catch (error) {
+        // A broken listener cannot break delivery; the page still sees its error.
+        (globalThis as { reportError?: (error: unknown) => void }).reportError?.(error);
+      }
     }
+  }
+  function on<E extends keyof BrowserClientEvents>(
+    event: E,
+    listener: (payload: BrowserClientEvents[E]) => void,
+  ): () => void {
+    const set = listeners[event] as Set<typeof listener>;
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }
+  if (options.onError) on('error', options.onError);
+
+  const renewAnonymousId = () => {
+    const id = newAnonymousId(Date.now() + clockOffset);
+    storage.setItem(ANONYMOUS_KEY, id);
     return id;
+  };
+  // Read from storage every time: another tab may have changed it (a sign-out).
+  const anonymousId = () => {
+    const id = storage.getItem(ANONYMOUS_KEY);
+    // An id in another form (an older version's random UUID) is one the proxy refuses: replaced.
+    return id && ANONYMOUS_ID_PATTERN.test(id) ? id : renewAnonymousId();
   };
   const userId = (): string | number | undefined => {
     const stored = storage.getItem(USER_KEY);
@@ -129,12 +238,18 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       return undefined;
     }
   };
-  const rememberUser = (id: string | number) => storage.setItem(USER_KEY, JSON.stringify(id));
+  const rememberUser = (id: string | number) => {
+    const previous = userId();
+    // Another user on this browser (the page missed reset() at sign-out): the anonymous id is
+    // the previous user's history, so the new user starts a new one and never aliases it.
+    if (previous !== undefined && String(previous) !== String(id)) renewAnonymousId();
+    storage.setItem(USER_KEY, JSON.stringify(id));
+  };
 
   function enqueue(
     type: BrowserMessage['type'],
     fields: Partial<BrowserMessage>,
-    context: unknown,
+    context: Record<string, unknown> | undefined,
   ): Promise<void> {
     const message: BrowserMessage = {
       type,
@@ -143,57 +258,137 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       anonymousId: anonymousId(),
       ...fields,
       context: {
-        ...(isPlainObject(context) ? context : {}),
-        timezone: timezone(),
+        ...context,
+        timezone: context?.timezone ?? timezone(),
         library: { name: 'zendesk-connect/browser', version: VERSION },
       },
     };
     const current = userId();
     if (message.userId === undefined && current !== undefined) message.userId = current;
+    const bytes = sizeOf(message);
+    let settle!: Pending['settle'];
     const delivery = new Promise<void>((resolve, reject) => {
-      queue.push({
-        message,
-        bytes: encoder.encode(JSON.stringify(message)).length,
-        resolve,
-        reject,
-      });
+      settle = (outcome, error) => (outcome === 'delivered' ? resolve() : reject(error));
     });
     delivery.catch(() => {});
-    if (queue.length >= maxBatchSize) void flush();
-    else timer ??= setTimeout(() => void flush(), flushInterval);
+    if (unsettled.size >= maxQueueSize) {
+      const error = new QueueFullError(
+        `browser: ${type} dropped: ${maxQueueSize} calls are already queued (maxQueueSize)`,
+      );
+      dropped++;
+      settle('failed', error);
+      emit('drop', { reason: 'queue_full', error, message });
+      return delivery;
+    }
+    const pending: Pending = {
+      message,
+      bytes,
+      settle,
+      outcome: delivery.then(
+        () => 'delivered' as const,
+        () => 'failed' as const,
+      ),
+    };
+    queue.push(pending);
+    unsettled.add(pending);
+    void pending.outcome.then(() => unsettled.delete(pending));
+    if (queue.length >= maxBatchSize) void sendQueued(false);
+    else timer ??= setTimeout(() => void sendQueued(false), flushInterval);
     return delivery;
   }
 
+  function fail(
+    batch: readonly Pending[],
+    error: EndpointError | ConnectionError,
+    status?: number,
+  ) {
+    if (batch.length === 0) return;
+    for (const pending of batch) pending.settle('failed', error);
+    emit('error', { error, status, messages: batch.map((p) => p.message) });
+  }
+
   async function post(batch: Pending[], keepalive: boolean): Promise<void> {
-    const body = JSON.stringify({
-      batch: batch.map((p) => p.message),
-      sentAt: new Date().toISOString(),
-    });
-    let failure: unknown;
-    for (let attempt = 0; attempt <= (keepalive ? 0 : maxRetries); attempt++) {
+    const started = Date.now();
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      let error: EndpointError | ConnectionError;
+      let status: number | undefined;
+      let retryAfterMs: number | undefined;
+      let retry = pending;
       try {
         const response = await send(endpoint, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...options.headers },
-          body,
+          body: JSON.stringify({
+            batch: pending.map((p) => p.message),
+            sentAt: new Date().toISOString(),
+          }),
           keepalive,
-          credentials: 'same-origin',
+          credentials: options.credentials ?? 'same-origin',
         });
         if (response.ok) {
-          for (const pending of batch) pending.resolve();
+          for (const p of pending) p.settle('delivered');
           return;
         }
-        failure = new Error(
-          `${endpoint} answered ${response.status}: ${await response.text().catch(() => '')}`,
+        status = response.status;
+        const text = await response.text().catch(() => '');
+        const body = errorBodyOf(text);
+        const retryable = isRetryableAnswer(status, body?.retryable);
+        error = new EndpointError(
+          `browser: ${endpoint} answered ${status}: ${body?.message ?? text}`,
+          {
+            status,
+            error: body,
+            retryable,
+          },
         );
-        if (!(response.status === 408 || response.status === 429 || response.status >= 500)) break;
-        await sleep(retryDelay(attempt, response.headers.get('retry-after')));
-      } catch (error) {
-        failure = error;
-        await sleep(retryDelay(attempt, null));
+        retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+        const failed = Array.isArray(body?.failed)
+          ? (body.failed as { index?: unknown; retryable?: unknown }[])
+          : undefined;
+        if (failed) {
+          // A 502 naming the messages Connect did not take: the others were delivered; of the
+          // failed ones, only those Connect did not refuse may be sent again.
+          const byIndex = new Map(failed.map((f) => [f.index, f.retryable !== false]));
+          for (const [i, p] of pending.entries()) if (!byIndex.has(i)) p.settle('delivered');
+          const again = pending.filter((_, i) => byIndex.get(i) === true);
+          const refused = pending.filter((_, i) => byIndex.get(i) === false);
+          retry = retryable ? again : [];
+          fail(retryable ? refused : [...refused, ...again], error, status);
+        } else if (!retryable) {
+          retry = [];
+          if (body?.reason === 'anonymous_id_not_bound') learnFrom(body, pending);
+          fail(pending, error, status);
+        }
+      } catch (thrown) {
+        error = new ConnectionError(`browser: ${endpoint} could not be reached`, { cause: thrown });
       }
+      if (retry.length === 0) return;
+      const delay = retryDelay(policy, attempt, retryAfterMs);
+      if (
+        keepalive ||
+        attempt > policy.maxRetries ||
+        Date.now() + delay - started >= policy.maxElapsed
+      ) {
+        fail(retry, error, status); // no wait after the last attempt
+        return;
+      }
+      pending = retry;
+      await sleep(delay, () => noop); // the page client is never closed
     }
-    for (const pending of batch) pending.reject(failure);
+  }
+
+  /**
+   * The proxy refused an anonymous id as not this browser's (its cookie was lost, or the id was
+   * made too long before its first use, maybe by a clock that is off). When the refused id is
+   * still the current one, start a new one on the endpoint's clock, so later calls can pass.
+   */
+  function learnFrom(body: EndpointErrorBody, batch: readonly Pending[]) {
+    if (typeof body.now === 'number') clockOffset = body.now - Date.now();
+    const message = typeof body.index === 'number' ? batch[body.index]?.message : undefined;
+    const field = body.field as keyof BrowserMessage | undefined;
+    const refused = message && field ? message[field] : undefined;
+    if (refused !== undefined && refused === storage.getItem(ANONYMOUS_KEY)) renewAnonymousId();
   }
 
   function take(keepalive: boolean): Pending[][] {
@@ -216,22 +411,31 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     return chunks;
   }
 
-  async function flush(keepalive = false): Promise<void> {
+  function sendQueued(keepalive: boolean): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     let budget = KEEPALIVE_BUDGET;
-    await Promise.all(
+    return Promise.all(
       take(keepalive).map((chunk) => {
         const size = chunk.reduce((sum, pending) => sum + pending.bytes, 0);
         const alive = keepalive && size <= budget;
         if (alive) budget -= size;
         return post(chunk, alive);
       }),
-    );
+    ).then(() => undefined);
+  }
+
+  async function flush(): Promise<BrowserFlushReport> {
+    const waited = [...unsettled];
+    const report: BrowserFlushReport = { delivered: 0, failed: 0, dropped };
+    dropped = 0;
+    void sendQueued(false);
+    for (const outcome of await Promise.all(waited.map((p) => p.outcome))) report[outcome]++;
+    return report;
   }
 
   const onHide = () => {
-    if (queue.length > 0) void flush(true);
+    if (queue.length > 0) void sendQueued(true);
   };
   const page = globalThis as {
     addEventListener?: typeof addEventListener;
@@ -244,47 +448,89 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
 
   return {
     identify(first: unknown, traits?: Record<string, unknown>) {
-      const message = isPlainObject(first) ? first : { userId: first, traits };
+      const message = !isPlainObject(first)
+        ? { userId: first, traits }
+        : Object.keys(first).every((key) => MESSAGE_KEYS.has(key))
+          ? first
+          : { traits: first }; // analytics.js: identify(traits)
       const id = message.userId ?? undefined;
       if (id !== undefined && !isId(id))
-        return Promise.reject(invalid('userId', 'must be a non-empty string or a finite number'));
-      if (message.traits != null && !isPlainObject(message.traits))
-        return Promise.reject(invalid('traits', 'must be a plain object'));
+        throw invalid('userId', 'must be a non-empty string or a finite number');
+      const fields = checkObjects({ traits: message.traits, context: message.context });
       if (id !== undefined) rememberUser(id);
       return enqueue(
         'identify',
-        { ...(id !== undefined ? { userId: id } : {}), traits: message.traits ?? {} },
-        message.context,
+        { ...(id !== undefined ? { userId: id } : {}), traits: fields.traits ?? {} },
+        fields.context,
       );
     },
     track(first: unknown, properties?: Record<string, unknown>) {
       const message = isPlainObject(first) ? first : { event: first, properties };
-      if (!isUsableString(message.event))
-        return Promise.reject(invalid('event', 'must be a non-empty string'));
-      if (message.properties != null && !isPlainObject(message.properties)) {
-        return Promise.reject(invalid('properties', 'must be a plain object'));
-      }
+      if (!isUsableString(message.event)) throw invalid('event', 'must be a non-empty string');
+      const fields = checkObjects({ properties: message.properties, context: message.context });
       return enqueue(
         'track',
-        { event: message.event, properties: message.properties ?? {} },
-        message.context,
+        { event: message.event, properties: fields.properties ?? {} },
+        fields.context,
       );
     },
     alias(newId: string | number, previousId?: string | number) {
-      if (!isId(newId))
-        return Promise.reject(invalid('userId', 'must be a non-empty string or a finite number'));
-      const previous = previousId ?? anonymousId();
+      if (!isId(newId)) throw invalid('userId', 'must be a non-empty string or a finite number');
+      if (previousId != null && !isId(previousId))
+        throw invalid('previousId', 'must be a non-empty string or a finite number');
       rememberUser(newId);
+      const previous = previousId ?? anonymousId();
       return enqueue('alias', { userId: newId, previousId: previous }, undefined);
     },
     reset() {
       storage.removeItem(USER_KEY);
-      storage.removeItem(ANONYMOUS_KEY);
+      renewAnonymousId();
     },
-    flush: () => flush(false),
+    flush,
+    on,
     anonymousId,
     userId,
   } as BrowserClient;
+}
+
+/** Checks that each given field is a plain object JSON can carry; throws naming the field. */
+function checkObjects<K extends string>(
+  fields: Record<K, unknown>,
+): Partial<Record<K, Record<string, unknown>>> {
+  const checked: Partial<Record<K, Record<string, unknown>>> = {};
+  for (const key of Object.keys(fields) as K[]) {
+    const value = fields[key];
+    if (value == null) continue;
+    if (!isPlainObject(value)) throw invalid(key, 'must be a plain object');
+    try {
+      JSON.stringify(value);
+    } catch (error) {
+      throw invalid(
+        key,
+        `must be JSON-serializable (no BigInt, no circular references): ${(error as Error).message}`,
+      );
+    }
+    checked[key] = value;
+  }
+  return checked;
+}
+
+function sizeOf(message: BrowserMessage): number {
+  return new TextEncoder().encode(JSON.stringify(message)).length;
+}
+
+function noop(): void {}
+
+function errorBodyOf(text: string): EndpointErrorBody | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    const error = isPlainObject(parsed) ? parsed.error : undefined;
+    return isPlainObject(error) && typeof error.code === 'string'
+      ? (error as EndpointErrorBody)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function invalid(path: string, problem: string): ValidationError {
@@ -297,14 +543,4 @@ function timezone(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function retryDelay(attempt: number, retryAfter: string | null): number {
-  const seconds = Number(retryAfter);
-  if (retryAfter !== null && Number.isFinite(seconds)) return Math.min(seconds * 1000, 30_000);
-  return Math.random() * 500 * 2 ** attempt;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

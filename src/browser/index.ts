@@ -4,10 +4,14 @@
  *
  * @packageDocumentation
  */
+export { ConnectError, ConnectionError, QueueFullError, ValidationError } from '../errors';
 export {
   type BrowserClient,
+  type BrowserClientEvents,
   type BrowserClientOptions,
+  type BrowserFlushReport,
   type BrowserMessage,
   createBrowserClient,
 } from './client';
+export { EndpointError, type EndpointErrorBody } from './errors';
 export { defaultStorage, type KeyValueStorage, memoryStorage } from './storage';

@@ -56,32 +56,39 @@ export function defaultStorage(): KeyValueStorage {
   return memoryStorage();
 }
 
-/** Reads and writes through a storage that may start throwing at any time (quota, privacy). */
+/**
+ * Reads and writes through a storage that may start throwing at any time (quota, privacy). While
+ * it works, it is the only copy: every read asks it, so what another tab wrote or removed (a
+ * sign-out) is seen at once. From its first throw on, memory is used instead.
+ */
 export function safeStorage(storage: KeyValueStorage): KeyValueStorage {
-  const fallback = memoryStorage();
+  const memory = memoryStorage();
+  let broken = false;
+  const attempt = (use: () => void) => {
+    if (broken) return false;
+    try {
+      use();
+      return true;
+    } catch {
+      broken = true;
+      return false;
+    }
+  };
   return {
     getItem: (key) => {
-      try {
-        return storage.getItem(key) ?? fallback.getItem(key);
-      } catch {
-        return fallback.getItem(key);
-      }
+      let value: string | null = null;
+      return attempt(() => {
+        value = storage.getItem(key);
+      })
+        ? value
+        : memory.getItem(key);
     },
     setItem: (key, value) => {
-      fallback.setItem(key, value);
-      try {
-        storage.setItem(key, value);
-      } catch {
-        // Kept in memory only.
-      }
+      if (!attempt(() => storage.setItem(key, value))) memory.setItem(key, value);
     },
     removeItem: (key) => {
-      fallback.removeItem(key);
-      try {
-        storage.removeItem(key);
-      } catch {
-        // Gone from memory at least.
-      }
+      memory.removeItem(key);
+      attempt(() => storage.removeItem(key));
     },
   };
 }

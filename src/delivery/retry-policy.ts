@@ -3,6 +3,22 @@
 /** Statuses worth another attempt; every other error status is final. */
 export const RETRY_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
 
+/**
+ * Whether an answer is worth another attempt: a status in {@link RETRY_STATUSES}, unless the
+ * answer itself says it will never succeed (the proxy's JSON error carries `retryable: false` for
+ * a Connect refusal behind its 502). The browser client's rule, on the server client's list.
+ *
+ * @example
+ * ```ts
+ * isRetryableAnswer(503);        // true
+ * isRetryableAnswer(502, false); // false: the proxy says Connect refused it
+ * isRetryableAnswer(403);        // false
+ * ```
+ */
+export function isRetryableAnswer(status: number, retryable?: unknown): boolean {
+  return RETRY_STATUSES.includes(status) && retryable !== false;
+}
+
 /** The retry policy with every default filled in. */
 export interface ResolvedRetryPolicy {
   maxRetries: number;

@@ -6,12 +6,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 
-/** A fetch handler, such as `createConnectProxy(…)`'s. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/**
+ * A fetch handler, such as `createConnectProxy(…)`'s. It gets the Node request as its second
+ * argument, so `currentUser(request, req)` can read what your middleware put there (`req.user`).
+ */
+export type FetchHandler<Req extends IncomingMessage = IncomingMessage> = (
+  request: Request,
+  // `| undefined` lets a handler whose second parameter is optional infer `Req`.
+  req: Req | undefined,
+) => Promise<Response>;
 
 /**
  * Adapts a fetch handler to `node:http` and Express: `(req, res, next?) => void`. A body that
  * Express already parsed (`express.json()`) is passed on as JSON; otherwise the raw stream is.
+ * The handler gets the Node request (Express's `req`) as its second argument.
+ *
+ * In Express 5 mount it with `app.use('/api/connect', …)` or the named wildcard
+ * `'/api/connect/*splat'`: a bare `'/api/connect/*'` throws at start-up.
  *
  * @example
  * ```ts
@@ -19,17 +30,25 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * import { createConnectProxy } from 'zendesk-connect/proxy';
  * import { toNodeListener } from 'zendesk-connect/proxy/node';
  *
+ * type SignedInRequest = express.Request & { user?: { id: string } };
+ *
  * const app = express();
- * app.all('/api/connect/*', toNodeListener(createConnectProxy({ client })));
+ * app.use(authenticate); // your session middleware, setting req.user
+ * app.use(
+ *   '/api/connect', // or app.all('/api/connect/*splat', …)
+ *   toNodeListener(
+ *     createConnectProxy<SignedInRequest>({
+ *       client,
+ *       currentUser: (_request, req) => req?.user?.id, // undefined for a visitor
+ *       secret: process.env.CONNECT_PROXY_SECRET!,
+ *     }),
+ *   ),
+ * );
  * ```
  */
-export function toNodeListener(
-  handler: FetchHandler,
-): (
-  req: IncomingMessage & { body?: unknown },
-  res: ServerResponse,
-  next?: (error?: unknown) => void,
-) => void {
+export function toNodeListener<Req extends IncomingMessage = IncomingMessage>(
+  handler: FetchHandler<Req>,
+): (req: Req & { body?: unknown }, res: ServerResponse, next?: (error?: unknown) => void) => void {
   return (req, res, next) => {
     respond(handler, req, res).catch((error: unknown) => {
       if (next) next(error);
@@ -42,9 +61,9 @@ export function toNodeListener(
   };
 }
 
-async function respond(
-  handler: FetchHandler,
-  req: IncomingMessage & { body?: unknown },
+async function respond<Req extends IncomingMessage>(
+  handler: FetchHandler<Req>,
+  req: Req & { body?: unknown },
   res: ServerResponse,
 ): Promise<void> {
   const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
@@ -71,11 +90,13 @@ async function respond(
   const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit & {
     duplex: 'half';
   });
-  const response = await handler(request);
-  const outgoing: Record<string, string> = {};
+  const response = await handler(request, req);
+  const outgoing: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     outgoing[name] = value;
   });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) outgoing['set-cookie'] = cookies; // never joined into one header
   const payload = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, { ...outgoing, 'content-length': String(payload.length) });
   res.end(payload);

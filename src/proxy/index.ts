@@ -1,14 +1,18 @@
 /**
  * `zendesk-connect/proxy`: the server-side endpoint pages talk to, keeping the Connect key on
- * the server.
+ * the server and guarding which Connect users a page may write.
  *
  * @packageDocumentation
  */
 export {
   type AuthorizeContext,
+  type BindingCookieOptions,
   type ConnectProxyOptions,
+  type CurrentUser,
   createConnectProxy,
   type ProxyCallType,
   type ProxyIssue,
   type ProxyMessage,
+  type ProxyRefusalReason,
+  type ProxyWrite,
 } from './proxy';

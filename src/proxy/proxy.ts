@@ -1,36 +1,97 @@
+import { ANONYMOUS_ID_PATTERN } from '../anonymous-id';
 import type { ConnectClient } from '../client';
 import type { CallType } from '../delivery/events';
-import { ConnectApiError, type ConnectError, ValidationError } from '../errors';
-import { isPlainObject } from '../mappers/values';
+import { RETRY_STATUSES } from '../delivery/retry-policy';
+import {
+  ClientClosedError,
+  ConnectApiError,
+  type ConnectError,
+  ConnectionError,
+  QueueFullError,
+  TimeoutError,
+  ValidationError,
+} from '../errors';
+import { type Id, isId, isPlainObject } from '../mappers/values';
+import { invalid } from '../schemas/parse';
+import { type BindingCookieOptions, createBinder } from './binding';
 import { BodyError, parseJsonWithin, readLimitedText } from './body';
+import {
+  type IdentityContext,
+  isNewAnonymousId,
+  type ProxyCallType,
+  type ProxyRefusalReason,
+  type ProxyWrite,
+  refusalOf,
+  writesOf,
+} from './identity';
+
+export type { BindingCookieOptions, ProxyCallType, ProxyRefusalReason, ProxyWrite };
 
 /** The types the proxy forwards; `page` and `screen` (which Connect has no use for) are skipped. */
 const FORWARDED: readonly ProxyCallType[] = ['identify', 'track', 'alias', 'group'];
 const SKIPPED = new Set(['page', 'screen']);
-
-/** The call types the proxy forwards to Connect. */
-export type ProxyCallType = 'identify' | 'track' | 'alias' | 'group';
+const CALL = 'createConnectProxy';
 
 /** A Segment-style message as the proxy received it. */
 export type ProxyMessage = Record<string, unknown> & { type: ProxyCallType };
 
-/** What `authorize` is asked about: one message of a request. */
-export interface AuthorizeContext {
+/** The signed-in user's id, or `null`/`undefined` for a visitor. */
+export type CurrentUser = Id | null | undefined;
+
+/** What `authorize` is asked about: one message of a request that passed the identity rules. */
+export interface AuthorizeContext<Context = unknown> {
+  /** The request. */
   request: Request;
+  /** The handler's second argument (Express's `req` through `toNodeListener`), if any. */
+  context: Context | undefined;
+  /** The message. */
   message: ProxyMessage;
   /** The message's index in the batch (0 for a single call). */
   index: number;
+  /** The Connect user ids the message writes, each already allowed by the identity rules. */
+  writes: readonly ProxyWrite[];
+  /** The signed-in user, as `currentUser` returned it (`undefined` for a visitor). */
+  user: Id | undefined;
 }
 
 /** Options of {@link createConnectProxy}. */
-export interface ConnectProxyOptions {
+export interface ConnectProxyOptions<Context = unknown> {
   /** The server-side client that maps and forwards. */
   client: ConnectClient;
   /**
-   * Decides whether this request may send this message, e.g. that `message.userId` is the
-   * signed-in user. Any refusal refuses the whole request (403). Default: allow.
+   * Required. The signed-in user's id for this request (from your session), or `null`/`undefined`
+   * for a visitor; may be async. A message may write a user id only when it is this one
+   * (compared as strings, as Connect does: `5` and `"5"` are one id). A site without sign-in
+   * passes `() => null`. `context` is the handler's second argument, if any (Express's `req`
+   * through `toNodeListener`).
    */
-  authorize?: (context: AuthorizeContext) => boolean | Promise<boolean>;
+  currentUser: (
+    request: Request,
+    context: Context | undefined,
+  ) => CurrentUser | Promise<CurrentUser>;
+  /**
+   * A random string of at least 32 characters, kept on the server. With it the proxy binds each
+   * anonymous id to the browser that first used it (an HttpOnly, signed, SameSite cookie) and
+   * refuses the id from any other browser. Default: none (anonymous ids are not bound).
+   */
+  secret?: string;
+  /**
+   * With `secret`: how long after its creation (read from the id) an anonymous id may still be
+   * bound by the first browser that sends it, in ms. Default 10 minutes.
+   */
+  bindWindow?: number;
+  /** With `secret`: the binding cookie's name, `SameSite` and `Secure`. Default: see {@link BindingCookieOptions}. */
+  cookie?: BindingCookieOptions;
+  /**
+   * The form an anonymous id must have. Default: the browser client's, a lower-case UUID v7
+   * (so it can never be one of your user ids, unless those are UUID v7s too).
+   */
+  anonymousIdPattern?: RegExp;
+  /**
+   * Runs for each message after the identity rules allowed it, and can only refuse more (e.g. a
+   * group the user is not a member of). Any refusal refuses the whole request (403). Default: allow.
+   */
+  authorize?: (context: AuthorizeContext<Context>) => boolean | Promise<boolean>;
   /** Origins allowed to call from a browser (CORS). Default: only the proxy's own origin. */
   allowedOrigins?: readonly string[];
   /** Largest body accepted, in bytes. Default 512 KiB. */
@@ -39,27 +100,39 @@ export interface ConnectProxyOptions {
   maxDepth?: number;
   /** Most messages in one batch. Default 500. */
   maxMessages?: number;
-  /** Answer 202 at once and let the runtime finish delivery (a Worker's `ctx.waitUntil`). */
+  /** Answer 202 at once and let the runtime finish delivery (a Worker's `ctx.waitUntil`). Default: answer when Connect did. */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** One problem with a message, by index. */
 export interface ProxyIssue {
+  /** The message's index in the batch. */
   index: number;
+  /** Dotted path of the field. */
   path: string;
+  /** A sentence naming the call and the field. */
   message: string;
 }
 
 /**
- * A fetch handler (`(request: Request) => Promise<Response>`) for the endpoint the browser
+ * A fetch handler (`(request, context?) => Promise<Response>`) for the endpoint the browser
  * client posts to. It accepts Segment's HTTP batch shape at `…/batch` and single calls at
- * `…/identify`, `…/track`, `…/alias` and `…/group`, so analytics.js-style senders and webhooks
- * work too. It refuses, forwarding nothing, a body over `maxBodyBytes` (413); one that is not
- * JSON, too deep or not valid calls (400, with the issues and message indexes); an origin not
- * allowed, or any message `authorize` refuses (403). Then it maps and forwards through its
- * client and answers 200 once Connect accepted every message (502 if delivery failed), or 202 at
- * once when `waitUntil` is given.
+ * `…/identify`, `…/track`, `…/alias` and `…/group`.
  *
+ * A page is untrusted, so the proxy guards identities: each message writes one or two Connect
+ * user ids (`userId`, else `anonymousId`; an alias also `previousId`), and it is forwarded only
+ * when the request may write every one: a user id only when it is `currentUser(request)`; an
+ * anonymous id only in the browser client's form (and, with `secret`, only from the browser it is
+ * bound to); so an alias only from an anonymous id to the signed-in user. `authorize` can refuse
+ * more. Any refusal refuses the whole request: 403 `{ error: { code: 'forbidden', reason, index,
+ * field, message } }`, and nothing of it is forwarded.
+ *
+ * Before that it refuses a body over `maxBodyBytes` (413); one that is not JSON, too deep or not
+ * valid calls (400, with the issues and message indexes); an origin not allowed (403). Then it
+ * maps and forwards through its client and answers 200 once Connect accepted every message, 502
+ * naming the failed ones (each with `retryable`), or 202 at once when `waitUntil` is given.
+ *
+ * @throws {ValidationError} when `currentUser` is missing or `secret` is too short.
  * @example
  * ```ts
  * // app/api/connect/[...path]/route.ts (Next.js)
@@ -68,20 +141,43 @@ export interface ProxyIssue {
  *
  * export const POST = createConnectProxy({
  *   client: new ConnectClient({ apiKey: env.CONNECT_API_KEY }), // a server-side secret
- *   authorize: async ({ request, message }) => !message.userId || (await sessionUserId(request)) === message.userId,
- *   allowedOrigins: ['https://app.example.com'],
+ *   currentUser: async (request) => (await getSession(request))?.userId, // null for a visitor
+ *   secret: env.CONNECT_PROXY_SECRET, // binds anonymous ids to their browser
  * });
  * ```
  */
-export function createConnectProxy(
-  options: ConnectProxyOptions,
-): (request: Request) => Promise<Response> {
+export function createConnectProxy<Context = unknown>(
+  options: ConnectProxyOptions<Context>,
+): (request: Request, context?: NoInfer<Context>) => Promise<Response> {
+  if (typeof options?.currentUser !== 'function') {
+    throw invalid(
+      CALL,
+      'currentUser',
+      "must be a function returning the signed-in user's id for a request, or null for a visitor (a site without sign-in passes () => null)",
+    );
+  }
+  if (
+    options.secret !== undefined &&
+    !(typeof options.secret === 'string' && options.secret.length >= 32)
+  ) {
+    throw invalid(CALL, 'secret', 'must be a random string of at least 32 characters');
+  }
   const maxBodyBytes = options.maxBodyBytes ?? 512 * 1024;
   const maxDepth = options.maxDepth ?? 32;
   const maxMessages = options.maxMessages ?? 500;
+  const bindWindow = options.bindWindow ?? 10 * 60_000;
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined;
+  const pattern = options.anonymousIdPattern
+    ? new RegExp(
+        options.anonymousIdPattern.source,
+        options.anonymousIdPattern.flags.replace(/[gy]/g, ''),
+      )
+    : ANONYMOUS_ID_PATTERN;
+  const isAnonymousForm = (id: Id) => typeof id === 'string' && pattern.test(id);
+  const binder =
+    options.secret === undefined ? undefined : createBinder(options.secret, options.cookie);
 
-  return async (request) => {
+  return async (request, context) => {
     const url = new URL(request.url);
     const origin = request.headers.get('origin');
     const cors: Record<string, string> = {};
@@ -94,7 +190,12 @@ export function createConnectProxy(
           `the origin ${origin} may not call this endpoint`,
           {},
         );
-      Object.assign(cors, { 'access-control-allow-origin': origin, vary: 'Origin' });
+      Object.assign(cors, {
+        'access-control-allow-origin': origin,
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'Retry-After',
+        vary: 'Origin',
+      });
     }
     if (request.method === 'OPTIONS') {
       return new Response(null, {
@@ -166,16 +267,70 @@ export function createConnectProxy(
       );
     }
 
-    for (const { message, index } of calls) {
-      if (options.authorize && !(await options.authorize({ request, message, index }))) {
+    const signedIn = await options.currentUser(request, context);
+    if (signedIn != null && !isId(signedIn)) {
+      throw invalid(
+        CALL,
+        'currentUser',
+        "must return the signed-in user's id (a non-empty string or a finite number), or null/undefined for a visitor",
+      );
+    }
+    const user = signedIn ?? undefined;
+    const now = Date.now();
+    const bound = binder ? await binder.read(request) : [];
+    const claimed = new Set<string>();
+    const identity: IdentityContext = {
+      user,
+      isAnonymousForm,
+      ...(binder
+        ? {
+            binding: {
+              bound: new Set(bound),
+              isNew: (id: string) => isNewAnonymousId(id, now, bindWindow),
+              claim: (id: string) => {
+                claimed.add(id);
+              },
+            },
+          }
+        : {}),
+    };
+    const checked = calls.map(({ message, index }) => {
+      const writes = writesOf(message.type, message);
+      return {
+        message,
+        index,
+        writes,
+        refusal: refusalOf(message.type, message, writes, identity),
+      };
+    });
+    for (const { message, index, writes, refusal } of checked) {
+      let why = refusal;
+      if (
+        !why &&
+        options.authorize &&
+        !(await options.authorize({ request, context, message, index, writes, user }))
+      ) {
+        why = { reason: 'authorize', field: '', problem: 'authorize refused it' };
+      }
+      if (why) {
         return failure(
           403,
           'forbidden',
-          `message ${index} (${message.type}) is not allowed for this caller; nothing was forwarded`,
+          `message ${index} (${message.type}): ${why.problem}; nothing was forwarded`,
           cors,
-          { index },
+          {
+            reason: why.reason,
+            index,
+            field: why.field,
+            ...(why.reason === 'anonymous_id_not_bound' ? { now } : {}),
+          },
         );
       }
+    }
+    const headers = { ...cors };
+    if (binder && claimed.size > 0) {
+      const ids = [...bound.filter((id) => !claimed.has(id)), ...claimed];
+      headers['set-cookie'] = await binder.cookie(ids, request);
     }
 
     const deliveries = calls.map(({ message }) => {
@@ -188,7 +343,7 @@ export function createConnectProxy(
     const skipped = read.messages.length - calls.length;
     if (options.waitUntil) {
       options.waitUntil(Promise.allSettled(deliveries));
-      return Response.json({ accepted: calls.length, skipped }, { status: 202, headers: cors });
+      return Response.json({ accepted: calls.length, skipped }, { status: 202, headers });
     }
     const outcomes = await Promise.allSettled(deliveries);
     const failed = outcomes.flatMap((outcome, i) =>
@@ -201,11 +356,11 @@ export function createConnectProxy(
         502,
         'delivery_failed',
         `${failed.length} of ${calls.length} message(s) could not be delivered to Connect`,
-        cors,
-        { failed },
+        headers,
+        { failed, retryable: failed.some((f) => f.retryable) },
       );
     }
-    return Response.json({ accepted: calls.length, skipped }, { status: 200, headers: cors });
+    return Response.json({ accepted: calls.length, skipped }, { status: 200, headers });
   };
 }
 
@@ -242,13 +397,33 @@ function forward(client: ConnectClient, type: CallType, message: ProxyMessage) {
   }
 }
 
-function describe(error: unknown): { code: string; message: string; status?: number } {
+/**
+ * A failed delivery for the 502 body. `retryable` says whether sending it again later may
+ * succeed (Connect was down or slow, after the server client's own retries), or never will
+ * (Connect refused it: 400, or the key was refused: 401/403).
+ */
+function describe(error: unknown): {
+  code: string;
+  message: string;
+  status?: number;
+  retryable: boolean;
+} {
   if (error instanceof ConnectApiError)
-    return { code: error.code, message: error.message, status: error.status };
+    return {
+      code: error.code,
+      message: error.message,
+      status: error.status,
+      retryable: RETRY_STATUSES.includes(error.status),
+    };
   const known = error as ConnectError;
   return {
     code: typeof known?.code === 'string' ? known.code : 'error',
     message: String(known?.message ?? error),
+    retryable:
+      error instanceof ConnectionError ||
+      error instanceof TimeoutError ||
+      error instanceof QueueFullError ||
+      error instanceof ClientClosedError,
   };
 }
 

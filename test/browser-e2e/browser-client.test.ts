@@ -1,10 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { type PageApp, startPageApp } from './page-server';
 
 declare const connect: import('../../src/browser/index').BrowserClient;
 declare const sent: { url: string; keepalive: boolean }[];
+declare const failures: { status: number | undefined; error: unknown }[];
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -17,10 +18,12 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('the browser client in headless Chromium, through the proxy, into Connect', () => {
   let browser: Browser;
   let app: PageApp;
+  let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
     [browser, app] = await Promise.all([launchChromium(), startPageApp()]);
-    page = await browser.newPage();
+    context = await browser.newContext();
+    page = await context.newPage();
     await page.goto(`${app.url}/`);
     await page.waitForFunction(() => typeof (window as { connect?: unknown }).connect === 'object');
   }, 60_000);
@@ -28,12 +31,13 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
     await Promise.all([browser?.close(), app?.close()]);
   });
 
-  it('goes anonymous identify → sign-up identify → alias → track, ending with one merged user holding the events', async () => {
+  it('goes anonymous identify → sign-in → identify → alias → track through the guarding proxy, ending with one merged user holding the events', async () => {
     const anonymousId = await page.evaluate(async () => {
       const id = connect.anonymousId();
       connect.identify({ traits: { plan: 'trial' } });
       connect.track('Viewed Pricing', { plan: 'Startup' });
       await connect.flush();
+      await fetch('/login?user=019mr8mf4r'); // the app signs the user in (a session cookie)
       await connect.identify('019mr8mf4r', {
         name: 'Michael Bolton',
         email: 'mbolton@example.com',
@@ -42,7 +46,9 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
       await connect.track('Signed Up', { plan: 'Startup', source: 'Analytics Academy' });
       return id;
     });
-    expect(anonymousId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(anonymousId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect([...app.emulator.users.keys()]).toStrictEqual(['019mr8mf4r']);
     const user = app.emulator.users.get('019mr8mf4r');
     expect(user).toMatchObject({
@@ -64,6 +70,14 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
     expect(await page.evaluate(() => localStorage.getItem('zendesk_connect.user_id'))).toBe(
       '"019mr8mf4r"',
     );
+    // The binding cookie is HttpOnly: the page's scripts cannot read or copy it.
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'zendesk_connect_anonymous')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/api/connect',
+    });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('zendesk_connect_anonymous');
   });
 
   it('delivers what was queued when the page goes away, with keepalive', async () => {
@@ -122,5 +136,78 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
       user_id: after,
       attributes: { plan: 'free' },
     });
+  });
+
+  it("refuses another browser using this browser's anonymous id, and that page learns why", async () => {
+    await page.goto(`${app.url}/`);
+    await page.waitForFunction(() => typeof (window as { connect?: unknown }).connect === 'object');
+    const victimId = await page.evaluate(async () => {
+      connect.reset();
+      await connect.identify({ traits: { plan: 'victim' } }); // binds the new id to this browser
+      return connect.anonymousId();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the bind window
+    const calls = app.emulator.calls.length;
+    const stranger = await browser.newContext(); // another browser: its own cookies and storage
+    try {
+      const other = await stranger.newPage();
+      await other.goto(`${app.url}/`);
+      await other.waitForFunction(
+        () => typeof (window as { connect?: unknown }).connect === 'object',
+      );
+      const seen = await other.evaluate(async (id) => {
+        localStorage.setItem('zendesk_connect.anonymous_id', id); // stolen from the victim
+        connect.identify({ traits: { email: 'mallory@evil.io' } });
+        const report = await connect.flush();
+        return { report, failures: failures.slice(), after: connect.anonymousId() };
+      }, victimId);
+      expect(seen.report).toStrictEqual({ delivered: 0, failed: 1, dropped: 0 });
+      expect(seen.failures).toMatchObject([
+        {
+          status: 403,
+          error: { code: 'forbidden', reason: 'anonymous_id_not_bound', field: 'anonymousId' },
+        },
+      ]);
+      expect(seen.after).not.toBe(victimId); // the stranger's page starts its own id
+    } finally {
+      await stranger.close();
+    }
+    expect(app.emulator.calls.length).toBe(calls);
+    expect(app.emulator.users.get(victimId)?.attributes).toStrictEqual({ plan: 'victim' });
+    // The victim's own browser still may, after the window.
+    expect(
+      await page.evaluate(async () => {
+        await connect.track('Still Mine');
+        return failures.length;
+      }),
+    ).toBe(0);
+  });
+
+  it('a sign-out in one tab is seen by the other tab', async () => {
+    const tab = await context.newPage();
+    try {
+      await tab.goto(`${app.url}/`);
+      await tab.waitForFunction(
+        () => typeof (window as { connect?: unknown }).connect === 'object',
+      );
+      await page.evaluate(() => connect.identify('019mr8mf4r', { plan: 'pro' }));
+      expect(await tab.evaluate(() => connect.userId())).toBe('019mr8mf4r');
+      await tab.evaluate(() => connect.reset());
+      const [user, anonymousId, otherAnonymousId] = await page
+        .evaluate(async () => {
+          const identified = [connect.userId() ?? null, connect.anonymousId()] as const;
+          await connect.track('After Sign-out');
+          return identified;
+        })
+        .then(async ([u, a]) => [u, a, await tab.evaluate(() => connect.anonymousId())]);
+      expect(user).toBeNull();
+      expect(anonymousId).toBe(otherAnonymousId);
+      expect(app.emulator.events.at(-1)).toMatchObject({
+        user_id: anonymousId,
+        event: 'After Sign-out',
+      });
+    } finally {
+      await tab.close();
+    }
   });
 });

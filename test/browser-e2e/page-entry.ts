@@ -11,7 +11,15 @@ window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
 
 // `?linger=ms` lets a test hold calls back, so only the page-hiding path can send them.
 const linger = Number(new URLSearchParams(location.search).get('linger') ?? 50);
+// What the page learned of failures (the status and the proxy's JSON error).
+const failures: { status: number | undefined; error: unknown }[] = [];
 Object.assign(window, {
-  connect: createBrowserClient({ endpoint: '/api/connect', flushInterval: linger }),
+  connect: createBrowserClient({
+    endpoint: '/api/connect',
+    flushInterval: linger,
+    onError: ({ error, status }) =>
+      failures.push({ status, error: 'error' in error ? error.error : error.message }),
+  }),
   sent,
+  failures,
 });

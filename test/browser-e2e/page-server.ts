@@ -14,7 +14,8 @@ export interface PageApp {
   close(): Promise<void>;
 }
 
-export async function startPageApp(): Promise<PageApp> {
+/** `bindWindow`: how long a new anonymous id may be bound (short here, so a test can outwait it). */
+export async function startPageApp(options: { bindWindow?: number } = {}): Promise<PageApp> {
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./page-entry.ts', import.meta.url))],
     bundle: true,
@@ -29,9 +30,25 @@ export async function startPageApp(): Promise<PageApp> {
     fetch: emulator.fetch,
     flushInterval: 5,
   });
-  const proxy = toNodeListener(createConnectProxy({ client }));
+  // The app's sign-in: a `session` cookie naming the user (a stand-in for a real session).
+  const proxy = toNodeListener(
+    createConnectProxy({
+      client,
+      currentUser: (request) =>
+        /(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1],
+      secret: 'page-app-secret-0123456789abcdef-0123456789',
+      bindWindow: options.bindWindow ?? 1_000,
+    }),
+  );
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/api/connect/')) return proxy(req, res);
+    const login = /^\/login\?user=([\w-]+)$/.exec(req.url ?? '');
+    if (login)
+      return res
+        .writeHead(204, { 'set-cookie': `session=${login[1]}; Path=/; HttpOnly; SameSite=Lax` })
+        .end();
+    if (req.url === '/logout')
+      return res.writeHead(204, { 'set-cookie': 'session=; Path=/; Max-Age=0' }).end();
     if (req.url === '/app.js')
       return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     if (req.url === '/' || req.url?.startsWith('/?') || req.url === '/other') {

@@ -11,7 +11,12 @@ const client = new ConnectClient({
   maxRetries: 0,
   flushInterval: 0,
 });
-const proxy = createConnectProxy({ client, maxBodyBytes: 64 * 1024, maxDepth: 16 });
+const proxy = createConnectProxy({
+  client,
+  currentUser: () => 'u1', // test/proxy/identity-property.test.ts fuzzes who may write what
+  maxBodyBytes: 64 * 1024,
+  maxDepth: 16,
+});
 
 const key = fc.oneof(
   fc.constantFrom(

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient } from '../../src/index';
 import { type ConnectProxyOptions, createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
 
 const ORIGIN = 'https://app.example.com';
 const URL_BASE = `${ORIGIN}/api/connect`;
+
+/** The signed-in user of every request here; test/proxy/identity.test.ts covers who may write what. */
+const SIGNED_IN = 'u1';
 
 function setUp(
   options: Partial<ConnectProxyOptions> = {},
@@ -16,7 +20,7 @@ function setUp(
     fetch: emulator.fetch,
     ...clientOptions,
   });
-  const proxy = createConnectProxy({ client, ...options });
+  const proxy = createConnectProxy({ client, currentUser: () => SIGNED_IN, ...options });
   const send = (path: string, body: unknown, init: RequestInit = {}) =>
     proxy(
       new Request(`${URL_BASE}${path}`, {
@@ -29,7 +33,7 @@ function setUp(
   return { emulator, client, proxy, send };
 }
 
-const anon = 'anon-42';
+const anon = newAnonymousId(Date.now());
 const batch = [
   {
     type: 'identify',
@@ -46,14 +50,14 @@ const batch = [
     timestamp: '2026-11-29T10:00:01.000Z',
   },
   { type: 'page', anonymousId: anon, name: 'Pricing' },
-  { type: 'alias', userId: '019mr8mf4r', previousId: anon },
+  { type: 'alias', userId: SIGNED_IN, previousId: anon },
   {
     type: 'identify',
-    userId: '019mr8mf4r',
+    userId: SIGNED_IN,
     anonymousId: anon,
     traits: { name: 'Michael Bolton', email: 'mbolton@example.com' },
   },
-  { type: 'group', userId: '019mr8mf4r', groupId: 'acme', traits: { plan: 'enterprise' } },
+  { type: 'group', userId: SIGNED_IN, groupId: 'acme', traits: { plan: 'enterprise' } },
 ];
 
 describe('createConnectProxy: forwarding', () => {
@@ -63,8 +67,8 @@ describe('createConnectProxy: forwarding', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(await response.json()).toStrictEqual({ accepted: 5, skipped: 1 });
-    expect([...emulator.users.keys()]).toStrictEqual(['019mr8mf4r']);
-    expect(emulator.users.get('019mr8mf4r')).toMatchObject({
+    expect([...emulator.users.keys()]).toStrictEqual([SIGNED_IN]);
+    expect(emulator.users.get(SIGNED_IN)).toMatchObject({
       first_name: 'Michael',
       last_name: 'Bolton',
       email: 'mbolton@example.com',
@@ -73,14 +77,14 @@ describe('createConnectProxy: forwarding', () => {
       group_attributes: { plan: 'enterprise' },
     });
     expect(emulator.events.map((e) => [e.user_id, e.event, e.timestamp])).toStrictEqual([
-      ['019mr8mf4r', 'Viewed Pricing', 1795946401],
+      [SIGNED_IN, 'Viewed Pricing', 1795946401],
     ]);
   });
 
   it.each([
     ['/identify', { userId: 'u1', traits: { email: 'a@b.co' } }],
     ['/track', { userId: 'u1', event: 'Signed Up' }],
-    ['/alias', { userId: 'u1', previousId: 'anon' }],
+    ['/alias', { userId: 'u1', previousId: anon }],
     ['/group', { userId: 'u1', groupId: 'g1' }],
   ])('accepts the single-call path %s', async (path, body) => {
     const { emulator, send } = setUp();
@@ -107,11 +111,40 @@ describe('createConnectProxy: forwarding', () => {
             code: 'server_error',
             status: 503,
             message: 'Connect answered 503 to POST /v2/track (1 attempt): injected failure (503)',
+            retryable: true,
           },
         ],
+        retryable: true,
       },
     });
   });
+
+  it.each([
+    [401, 'authentication_error'],
+    [400, 'bad_request'],
+  ])(
+    'marks a Connect %i behind its 502 as not retryable, so a page does not send it again',
+    async (status, code) => {
+      const { emulator, send } = setUp();
+      emulator.faults.failNext(1, status);
+      const response = await send('/batch', {
+        batch: [
+          { type: 'track', userId: SIGNED_IN, event: 'Refused' },
+          { type: 'identify', userId: SIGNED_IN, traits: { plan: 'pro' } },
+        ],
+      });
+      expect(response.status).toBe(502);
+      const { error } = (await response.json()) as {
+        error: {
+          retryable: boolean;
+          failed: { index: number; code: string; retryable: boolean }[];
+        };
+      };
+      expect(error.retryable).toBe(false);
+      // Whichever request met the fault; the other message was delivered.
+      expect(error.failed).toMatchObject([{ code, status, retryable: false }]);
+    },
+  );
 
   it('answers 202 at once with waitUntil, handing it the delivery', async () => {
     const waited: Promise<unknown>[] = [];
@@ -160,7 +193,7 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
       status: 400,
       error: { code: 'invalid_json', message: 'the body is not valid JSON' },
     });
-    const deep = `{"userId":"u","event":"e","properties":${'{"a":'.repeat(10)}1${'}'.repeat(10)}}`;
+    const deep = `{"userId":"u1","event":"e","properties":${'{"a":'.repeat(10)}1${'}'.repeat(10)}}`;
     expect(await errorOf(await send('/track', deep))).toStrictEqual({
       status: 400,
       error: { code: 'too_deep', message: 'the body nests deeper than 8 levels' },
@@ -172,8 +205,8 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
     const { emulator, send } = setUp();
     const response = await send('/batch', {
       batch: [
-        { type: 'track', userId: 'u', event: 'fine' },
-        { type: 'track', userId: 'u', event: '' },
+        { type: 'track', userId: 'u1', event: 'fine' },
+        { type: 'track', userId: 'u1', event: '' },
         { type: 'identify' },
         { type: 'screw' },
       ],
@@ -207,7 +240,7 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
     ['/track', [1], 'the body must be a JSON object'],
     [
       '/track',
-      { type: 'identify', userId: 'u' },
+      { type: 'identify', userId: 'u1' },
       "the body's type is identify, but the path is …/track",
     ],
   ])('400 for a malformed %s body', async (path, body, message) => {
@@ -220,47 +253,34 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
 
   it('400 for a batch over maxMessages', async () => {
     const { send } = setUp({ maxMessages: 2 });
-    const many = Array.from({ length: 3 }, () => ({ type: 'track', userId: 'u', event: 'e' }));
+    const many = Array.from({ length: 3 }, () => ({ type: 'track', userId: 'u1', event: 'e' }));
     expect((await errorOf(await send('/batch', { batch: many }))).error.message).toBe(
       'the batch holds 3 messages; at most 2',
     );
   });
 
-  it('403 when authorize refuses any message: a browser identifying as another user', async () => {
-    const signedIn = 'u-alice';
+  it('403 when authorize refuses any message (a group the user is not in), forwarding none of the request', async () => {
     const { emulator, send } = setUp({
-      authorize: ({ request, message }) =>
-        request.headers.get('x-session-user') === String(message.userId ?? signedIn),
+      authorize: ({ message }) => message.type !== 'group' || message.groupId === 'acme',
     });
-    const asAlice = {
-      'content-type': 'application/json',
-      origin: ORIGIN,
-      'x-session-user': signedIn,
-    };
-    const response = await send(
-      '/batch',
-      {
-        batch: [
-          { type: 'track', userId: signedIn, event: 'ok' },
-          { type: 'identify', userId: 'u-mallory', traits: { email: 'x@evil.io' } },
-        ],
-      },
-      { headers: asAlice },
-    );
+    const response = await send('/batch', {
+      batch: [
+        { type: 'track', userId: SIGNED_IN, event: 'ok' },
+        { type: 'group', userId: SIGNED_IN, groupId: 'other-company' },
+      ],
+    });
     expect(await errorOf(response)).toStrictEqual({
       status: 403,
       error: {
         code: 'forbidden',
-        message: 'message 1 (identify) is not allowed for this caller; nothing was forwarded',
+        reason: 'authorize',
         index: 1,
+        field: '',
+        message: 'message 1 (group): authorize refused it; nothing was forwarded',
       },
     });
     expect(emulator.calls).toHaveLength(0);
-    const own = await send(
-      '/identify',
-      { userId: signedIn, traits: { plan: 'pro' } },
-      { headers: asAlice },
-    );
+    const own = await send('/group', { userId: SIGNED_IN, groupId: 'acme' });
     expect(own.status).toBe(200);
   });
 
@@ -291,7 +311,7 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
       new Request(`${URL_BASE}/track`, {
         method: 'POST',
         headers: { origin: 'https://evil.example' },
-        body: JSON.stringify({ userId: 'u', event: 'e' }),
+        body: JSON.stringify({ userId: 'u1', event: 'e' }),
       }),
     );
     expect(await errorOf(post)).toStrictEqual({
@@ -306,7 +326,7 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
 
   it('without allowedOrigins, allows its own origin and callers that send none (webhooks)', async () => {
     const { proxy } = setUp();
-    const body = JSON.stringify({ userId: 'u', event: 'e' });
+    const body = JSON.stringify({ userId: 'u1', event: 'e' });
     expect((await proxy(new Request(`${URL_BASE}/track`, { method: 'POST', body }))).status).toBe(
       200,
     );

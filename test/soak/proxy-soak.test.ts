@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient } from '../../src/index';
 import { startConnectEmulatorServer } from '../../src/node/testing';
 import { createConnectProxy } from '../../src/proxy/index';
@@ -23,7 +24,8 @@ describe('fault soak through the proxy', () => {
       timeout: 2_000,
       retry: { maxRetries: 8, initialDelay: 2, maxDelay: 20 },
     });
-    const proxy = createConnectProxy({ client });
+    const proxy = createConnectProxy({ client, currentUser: () => null }); // visitors
+    const visitors = Array.from({ length: 100 }, () => newAnonymousId(Date.now()));
 
     const BATCHES = 100;
     const PER_BATCH = 20;
@@ -33,10 +35,10 @@ describe('fault soak through the proxy', () => {
         const batch = Array.from({ length: PER_BATCH }, (_, i) => {
           const seq = b * PER_BATCH + i;
           return i % 5 === 0
-            ? { type: 'identify', anonymousId: `anon-${b}`, traits: { seq } }
+            ? { type: 'identify', anonymousId: visitors[b], traits: { seq } }
             : {
                 type: 'track',
-                anonymousId: `anon-${b}`,
+                anonymousId: visitors[b],
                 event: 'Page Action',
                 properties: { seq, ...(poison.has(seq) ? { poison: true } : {}) },
               };

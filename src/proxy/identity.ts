@@ -1,0 +1,166 @@
+/**
+ * Which Connect users a message writes, and whether a request may write them. Pure: the signed-in
+ * user, the anonymous form and the browser's bound ids come in as arguments.
+ */
+import { anonymousIdTime } from '../anonymous-id';
+import { reservedTraitOf } from '../mappers/trait-keys';
+import { type Id, isPlainObject } from '../mappers/values';
+
+/** The call types the proxy forwards to Connect. */
+export type ProxyCallType = 'identify' | 'track' | 'alias' | 'group';
+
+/**
+ * One Connect user id a message writes: `userId` (a user), else `anonymousId` (an anonymous
+ * user); an alias also writes `previousId`, which falls back to `anonymousId`.
+ */
+export interface ProxyWrite {
+  /** The message field the id comes from. */
+  field: 'userId' | 'anonymousId' | 'previousId';
+  /** The id, as the message gave it. */
+  id: Id;
+  /** `user` for `userId`; `anonymous` for an anonymous id, or an alias's earlier id. */
+  kind: 'user' | 'anonymous';
+}
+
+/** Why the proxy refused a message (the `reason` of its 403 body). */
+export type ProxyRefusalReason =
+  | 'not_signed_in'
+  | 'not_current_user'
+  | 'not_anonymous_id'
+  | 'anonymous_id_not_bound'
+  | 'trait_names_another_user'
+  | 'authorize';
+
+/** A refusal: why, and the field that named the id. */
+export interface Refusal {
+  reason: ProxyRefusalReason;
+  field: string;
+  problem: string;
+}
+
+/** What the identity rules are checked against, for one request. */
+export interface IdentityContext {
+  /** The signed-in user, or `undefined` for a visitor. */
+  user: Id | undefined;
+  /** True for an id in the anonymous form. */
+  isAnonymousForm(id: Id): boolean;
+  /** With a secret: the ids bound to this browser, and whether an id is new enough to bind. */
+  binding?: { bound: ReadonlySet<string>; isNew(id: string): boolean; claim(id: string): void };
+}
+
+const present = (value: unknown) => value !== undefined && value !== null;
+
+/**
+ * The Connect user ids `message` writes (it passed validation, so the ids are well formed).
+ *
+ * @example
+ * ```ts
+ * writesOf('alias', { userId: 'u1', anonymousId: 'a1' });
+ * // [{ field: 'userId', id: 'u1', kind: 'user' }, { field: 'anonymousId', id: 'a1', kind: 'anonymous' }]
+ * ```
+ */
+export function writesOf(type: ProxyCallType, message: Record<string, unknown>): ProxyWrite[] {
+  const user = (): ProxyWrite => ({ field: 'userId', id: message.userId as Id, kind: 'user' });
+  const anonymous = (field: 'anonymousId' | 'previousId'): ProxyWrite => ({
+    field,
+    id: message[field] as Id,
+    kind: 'anonymous',
+  });
+  switch (type) {
+    case 'identify':
+    case 'track':
+      return [present(message.userId) ? user() : anonymous('anonymousId')];
+    case 'alias':
+      return [user(), anonymous(present(message.previousId) ? 'previousId' : 'anonymousId')];
+    default:
+      return [user()];
+  }
+}
+
+/**
+ * Whether this request may send `message`: every id it writes must be the signed-in user (a
+ * user id) or an anonymous id in the anonymous form (and, with a secret, bound to this browser or
+ * new); an identify's traits may not name another user (they reach Connect as attributes).
+ */
+export function refusalOf(
+  type: ProxyCallType,
+  message: Record<string, unknown>,
+  writes: readonly ProxyWrite[],
+  context: IdentityContext,
+): Refusal | undefined {
+  for (const { field, id, kind } of writes) {
+    if (kind === 'user') {
+      if (context.user === undefined) {
+        return {
+          reason: 'not_signed_in',
+          field,
+          problem: `\`${field}\` names a user, but no one is signed in: a visitor may write only anonymous ids`,
+        };
+      }
+      if (String(id) !== String(context.user)) {
+        return {
+          reason: 'not_current_user',
+          field,
+          problem: `\`${field}\` is not the signed-in user`,
+        };
+      }
+      continue;
+    }
+    if (!context.isAnonymousForm(id)) {
+      return {
+        reason: 'not_anonymous_id',
+        field,
+        problem: `\`${field}\` is not an anonymous id in the browser client's form, so this request may not write it`,
+      };
+    }
+    const binding = context.binding;
+    if (binding && !binding.bound.has(id as string)) {
+      if (!binding.isNew(id as string)) {
+        return {
+          reason: 'anonymous_id_not_bound',
+          field,
+          problem: `\`${field}\` is bound to another browser, or too old to be bound to this one`,
+        };
+      }
+      binding.claim(id as string);
+    }
+  }
+  if (type === 'identify' && isPlainObject(message.traits)) {
+    const written = String(writes[0]?.id);
+    for (const key of Object.keys(message.traits)) {
+      const name = reservedTraitOf(key);
+      if (name !== 'userId' && name !== 'id') continue;
+      const value = message.traits[key];
+      if ((typeof value === 'string' || typeof value === 'number') && String(value) !== written) {
+        return {
+          reason: 'trait_names_another_user',
+          field: `traits.${key}`,
+          problem: `\`traits.${key}\` names another user than the one this message writes`,
+        };
+      }
+    }
+  }
+  // An anonymous id the message carries but does not write (a signed-in call): bound when new, so
+  // a later alias from it passes; never a reason to refuse.
+  const carried = message.anonymousId;
+  const binding = context.binding;
+  if (
+    binding &&
+    typeof carried === 'string' &&
+    !binding.bound.has(carried) &&
+    context.isAnonymousForm(carried) &&
+    binding.isNew(carried)
+  ) {
+    binding.claim(carried);
+  }
+  return undefined;
+}
+
+/**
+ * True when the anonymous id was created within `window` ms of `now` (either way: a page's clock
+ * may run ahead), so no other browser can have held it for long.
+ */
+export function isNewAnonymousId(id: string, now: number, window: number): boolean {
+  const created = anonymousIdTime(id);
+  return created !== undefined && Math.abs(now - created) <= window;
+}

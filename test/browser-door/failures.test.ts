@@ -1,0 +1,409 @@
+/**
+ * The browser client fails loudly: every failure reaches the page once (onError, the error and
+ * drop events, flush()'s report), only what can succeed is retried (the server client's retry
+ * policy), and nothing causes an unhandled rejection.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { anonymousIdTime } from '../../src/anonymous-id';
+import {
+  type BrowserClientEvents,
+  ConnectionError,
+  createBrowserClient,
+  EndpointError,
+  type KeyValueStorage,
+  memoryStorage,
+  QueueFullError,
+} from '../../src/browser/index';
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network';
+
+/** A fetch answering from a script; records each request's batch and when it was sent. */
+function scriptedFetch(answers: Answer[]) {
+  const requests: { at: number; batch: Record<string, unknown>[] }[] = [];
+  const fetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+    requests.push({ at: Date.now(), batch: JSON.parse(String(init?.body)).batch });
+    const answer = answers.shift() ?? { status: 200 };
+    if (answer === 'network') throw new TypeError('Failed to fetch');
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { 'content-type': 'application/json', ...answer.headers },
+    });
+  });
+  return { requests, fetch: fetch as unknown as typeof globalThis.fetch };
+}
+
+function client(
+  answers: Answer[],
+  options: { maxRetries?: number; storage?: KeyValueStorage } = {},
+) {
+  const { requests, fetch } = scriptedFetch(answers);
+  const errors: BrowserClientEvents['error'][] = [];
+  const connect = createBrowserClient({
+    endpoint: '/api/connect',
+    storage: options.storage ?? memoryStorage(),
+    fetch,
+    flushInterval: 10,
+    onError: (event) => errors.push(event),
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+  });
+  return { connect, requests, errors };
+}
+
+const forbidden = {
+  error: {
+    code: 'forbidden',
+    reason: 'not_current_user',
+    index: 0,
+    field: 'userId',
+    message: 'message 0 (track): `userId` is not the signed-in user; nothing was forwarded',
+  },
+};
+const connectRefusedKey = {
+  error: {
+    code: 'delivery_failed',
+    message: '2 of 2 message(s) could not be delivered to Connect',
+    failed: [
+      {
+        index: 0,
+        code: 'authentication_error',
+        status: 401,
+        message: 'key refused',
+        retryable: false,
+      },
+      {
+        index: 1,
+        code: 'authentication_error',
+        status: 401,
+        message: 'key refused',
+        retryable: false,
+      },
+    ],
+    retryable: false,
+  },
+};
+
+/** A promise's value once fake time has let everything run. */
+async function settled<T>(promise: Promise<T>): Promise<T> {
+  await vi.advanceTimersByTimeAsync(0);
+  return promise;
+}
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+beforeEach(() => {
+  unhandled.length = 0;
+  process.on('unhandledRejection', onUnhandled);
+  vi.useFakeTimers({ now: Date.UTC(2026, 10, 29, 9) });
+});
+afterEach(async () => {
+  // Give any stray rejection the turns it needs to be reported.
+  vi.useRealTimers();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  process.off('unhandledRejection', onUnhandled);
+  expect(unhandled).toStrictEqual([]);
+  vi.restoreAllMocks();
+});
+
+describe('the browser client reports failures once, and retries only what can succeed', () => {
+  it('a 403 is reported once, with the status and the proxy JSON error, and not retried', async () => {
+    const { connect, requests, errors } = client([{ status: 403, body: forbidden }]);
+    const listener = vi.fn();
+    connect.on('error', listener);
+    const calls = [connect.track('Bought'), connect.track('Bought Again')];
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(await report).toStrictEqual({ delivered: 0, failed: 2, dropped: 0 });
+    expect(requests).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(listener).toHaveBeenCalledTimes(1);
+    const [{ error, status, messages } = {} as BrowserClientEvents['error']] = errors;
+    expect(status).toBe(403);
+    expect(error).toBeInstanceOf(EndpointError);
+    expect(error).toMatchObject({
+      status: 403,
+      code: 'forbidden',
+      retryable: false,
+      error: { reason: 'not_current_user', index: 0, field: 'userId' },
+    });
+    expect(error.message).toBe(
+      'browser: /api/connect/batch answered 403: message 0 (track): `userId` is not the signed-in user; nothing was forwarded',
+    );
+    expect(messages.map((m) => m.event)).toStrictEqual(['Bought', 'Bought Again']);
+    for (const call of calls) await expect(call).rejects.toBe(error);
+  });
+
+  it('a 401 behind a 502 (Connect refused the key) is reported once and not retried', async () => {
+    const { connect, requests, errors } = client([{ status: 502, body: connectRefusedKey }]);
+    connect.track('A');
+    connect.identify({ traits: { plan: 'pro' } });
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(await report).toStrictEqual({ delivered: 0, failed: 2, dropped: 0 });
+    expect(requests).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.error).toMatchObject({
+      status: 502,
+      code: 'delivery_failed',
+      retryable: false,
+    });
+  });
+
+  it('a 503 is retried after its Retry-After, exactly', async () => {
+    const { connect, requests, errors } = client([
+      { status: 503, headers: { 'retry-after': '2' } },
+      { status: 200 },
+    ]);
+    const delivered = connect.track('Retried');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = requests[0]?.at ?? 0;
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(requests.map((r) => r.at - first)).toStrictEqual([0, 2_000]);
+    await delivered;
+    expect(await report).toStrictEqual({ delivered: 1, failed: 0, dropped: 0 });
+    expect(errors).toStrictEqual([]);
+  });
+
+  it('retries network errors, 408, 429 and 5xx with the shared backoff, and does not wait after the last attempt', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { connect, requests, errors } = client(
+      ['network', { status: 408 }, { status: 429 }, { status: 500 }],
+      {
+        maxRetries: 3,
+      },
+    );
+    const call = connect.track('Doomed');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    // Full jitter over 500 ms doubled each retry (Math.random() = 0.5): 250, 500, 1000.
+    await vi.advanceTimersByTimeAsync(250 + 500 + 1_000);
+    expect(requests.map((r) => r.at - (requests[0]?.at ?? 0))).toStrictEqual([0, 250, 750, 1_750]);
+    expect(await report).toStrictEqual({ delivered: 0, failed: 1, dropped: 0 });
+    expect(vi.getTimerCount()).toBe(0); // no wait after the fourth and last attempt
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.error).toMatchObject({ status: 500, retryable: true });
+    await expect(call).rejects.toBeInstanceOf(EndpointError);
+  });
+
+  it('reports a network failure as a ConnectionError after the retries', async () => {
+    const { connect, errors } = client(['network', 'network'], { maxRetries: 1 });
+    connect.track('Offline');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await report).toMatchObject({ failed: 1 });
+    expect(errors[0]?.error).toBeInstanceOf(ConnectionError);
+    expect(errors[0]?.status).toBeUndefined();
+  });
+
+  it('after a 502 naming some messages, only the failed retryable ones are sent again', async () => {
+    const partial = {
+      error: {
+        code: 'delivery_failed',
+        message: '2 of 3 message(s) could not be delivered to Connect',
+        failed: [
+          { index: 1, code: 'bad_request', status: 400, message: 'refused', retryable: false },
+          { index: 2, code: 'server_error', status: 503, message: 'down', retryable: true },
+        ],
+        retryable: true,
+      },
+    };
+    const { connect, requests, errors } = client([{ status: 502, body: partial }, { status: 200 }]);
+    const calls = [connect.track('Delivered'), connect.track('Refused'), connect.track('Retried')];
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requests.map((r) => r.batch.map((m) => m.event))).toStrictEqual([
+      ['Delivered', 'Refused', 'Retried'],
+      ['Retried'],
+    ]);
+    expect(await report).toStrictEqual({ delivered: 2, failed: 1, dropped: 0 });
+    expect(errors.map((e) => e.messages.map((m) => m.event))).toStrictEqual([['Refused']]);
+    await calls[0];
+    await expect(calls[1]).rejects.toBeInstanceOf(EndpointError);
+    await calls[2];
+  });
+
+  it('drops a call past maxQueueSize, with a drop event and in the report', async () => {
+    const { fetch } = scriptedFetch([]);
+    const drops: BrowserClientEvents['drop'][] = [];
+    const connect = createBrowserClient({
+      endpoint: '/c',
+      storage: memoryStorage(),
+      fetch,
+      maxQueueSize: 2,
+    });
+    connect.on('drop', (event) => drops.push(event));
+    connect.track('1');
+    connect.track('2');
+    const third = connect.track('3');
+    await expect(third).rejects.toBeInstanceOf(QueueFullError);
+    expect(drops.map((d) => [d.reason, d.message.event])).toStrictEqual([['queue_full', '3']]);
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await report).toStrictEqual({ delivered: 2, failed: 0, dropped: 1 });
+  });
+
+  it('a listener that throws does not stop delivery or the other listeners', async () => {
+    const { connect, errors, requests } = client(
+      [{ status: 503 }, { status: 403, body: forbidden }],
+      {
+        maxRetries: 0,
+      },
+    );
+    connect.on('error', () => {
+      throw new Error('broken listener');
+    });
+    connect.track('A');
+    expect(await settled(connect.flush())).toMatchObject({ failed: 1 });
+    connect.track('B');
+    expect(await settled(connect.flush())).toMatchObject({ failed: 1 });
+    connect.track('C');
+    expect(await settled(connect.flush())).toMatchObject({ delivered: 1 });
+    expect(errors.map((e) => e.status)).toStrictEqual([503, 403]);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('an anonymous id the proxy will not bind is replaced, on the proxy clock', async () => {
+    vi.setSystemTime(Date.UTC(2026, 10, 29, 9)); // the page's clock; the proxy's is an hour ahead
+    const proxyNow = Date.now() + 60 * 60_000;
+    const { connect, errors } = client([
+      {
+        status: 403,
+        body: {
+          error: {
+            code: 'forbidden',
+            reason: 'anonymous_id_not_bound',
+            index: 0,
+            field: 'anonymousId',
+            message: 'message 0 (track): `anonymousId` is bound to another browser…',
+            now: proxyNow,
+          },
+        },
+      },
+    ]);
+    const before = connect.anonymousId();
+    connect.track('A');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(errors).toHaveLength(1);
+    const after = connect.anonymousId();
+    expect(after).not.toBe(before);
+    expect(Math.abs((anonymousIdTime(after) ?? 0) - proxyNow)).toBeLessThan(1_000);
+  });
+});
+
+describe('the browser client in the page', () => {
+  it('identify({ email }), analytics.js traits-only form, keeps its traits', async () => {
+    const { connect, requests } = client([]);
+    connect.identify({ email: 'mbolton@example.com', plan: 'pro' });
+    connect.identify({ traits: { plan: 'team' } });
+    connect.identify({ userId: 'u1', traits: { name: 'Michael' } });
+    connect.identify('u1', { seats: 3 });
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await report;
+    expect(requests[0]?.batch.map((m) => [m.userId, m.traits])).toStrictEqual([
+      [undefined, { email: 'mbolton@example.com', plan: 'pro' }],
+      [undefined, { plan: 'team' }],
+      ['u1', { name: 'Michael' }],
+      ['u1', { seats: 3 }],
+    ]);
+  });
+
+  it("keeps a caller's own context.timezone, and stamps the page's otherwise", async () => {
+    const { connect, requests } = client([]);
+    connect.track({ event: 'A', context: { timezone: 'Asia/Kolkata', page: { path: '/x' } } });
+    connect.identify({ traits: { plan: 'pro' }, context: { timezone: 'Europe/Berlin' } });
+    connect.track('B');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await report;
+    expect(
+      requests[0]?.batch.map((m) => (m.context as { timezone?: string }).timezone),
+    ).toStrictEqual([
+      'Asia/Kolkata',
+      'Europe/Berlin',
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+    ]);
+    expect(requests[0]?.batch[0]?.context).toMatchObject({ page: { path: '/x' } });
+  });
+
+  it('a sign-out in one tab is seen by the other tabs: ids are read from storage every time', async () => {
+    const shared = new Map<string, string>(); // one localStorage, two tabs
+    const localStorage: KeyValueStorage = {
+      getItem: (key) => shared.get(key) ?? null,
+      setItem: (key, value) => void shared.set(key, value),
+      removeItem: (key) => void shared.delete(key),
+    };
+    const tabA = client([], { storage: localStorage });
+    const tabB = client([], { storage: localStorage });
+    tabA.connect.identify('u1', { plan: 'pro' });
+    expect(tabB.connect.userId()).toBe('u1');
+    const anonymousBefore = tabA.connect.anonymousId();
+    tabB.connect.reset();
+    expect(tabA.connect.userId()).toBeUndefined();
+    expect(tabA.connect.anonymousId()).toBe(tabB.connect.anonymousId());
+    expect(tabA.connect.anonymousId()).not.toBe(anonymousBefore);
+    tabA.connect.track('After Sign-out');
+    const report = tabA.connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await report;
+    const last = tabA.requests[0]?.batch.at(-1);
+    expect(last).toMatchObject({
+      event: 'After Sign-out',
+      anonymousId: tabB.connect.anonymousId(),
+    });
+    expect(last?.userId).toBeUndefined();
+    // Another tab's plain removal (no reset) is seen too: nothing shadows storage.
+    tabA.connect.identify('u2', {});
+    shared.delete('zendesk_connect.user_id');
+    expect(tabA.connect.userId()).toBeUndefined();
+  });
+
+  it('a different user signing in without reset() gets a new anonymous id, so the old one (joined to the first user) is never aliased into the second', async () => {
+    const { connect, requests } = client([]);
+    const first = connect.anonymousId();
+    connect.identify('u1', { plan: 'pro' });
+    connect.alias('u1');
+    expect(connect.anonymousId()).toBe(first); // the same user keeps the id
+    connect.identify('u1', { seats: 2 });
+    expect(connect.anonymousId()).toBe(first);
+    // The page forgot reset() at sign-out; someone else signs in on this computer.
+    connect.identify('u2', { plan: 'free' });
+    const second = connect.anonymousId();
+    expect(second).not.toBe(first);
+    connect.alias('u2');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await report;
+    const aliases = requests.flatMap((r) => r.batch).filter((m) => m.type === 'alias');
+    expect(aliases.map((m) => [m.userId, m.previousId])).toStrictEqual([
+      ['u1', first],
+      ['u2', second],
+    ]);
+  });
+
+  it('uses memory only once storage throws', () => {
+    let fail = false;
+    const values = new Map<string, string>();
+    const flaky: KeyValueStorage = {
+      getItem: (key) => {
+        if (fail) throw new Error('SecurityError');
+        return values.get(key) ?? null;
+      },
+      setItem: (key, value) => {
+        if (fail) throw new Error('QuotaExceededError');
+        values.set(key, value);
+      },
+      removeItem: (key) => void values.delete(key),
+    };
+    const { connect } = client([], { storage: flaky });
+    const first = connect.anonymousId();
+    expect(values.get('zendesk_connect.anonymous_id')).toBe(first);
+    fail = true;
+    const second = connect.anonymousId(); // storage broke: a new id, kept in memory from now on
+    expect(connect.anonymousId()).toBe(second);
+    connect.identify('u1', {});
+    expect(connect.userId()).toBe('u1');
+  });
+});
