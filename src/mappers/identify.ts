@@ -207,20 +207,18 @@ function attributesOf(
 ): Record<string, unknown> {
   const dropped = new Set<string>();
   for (const name of promoted) for (const key of keys[name] ?? []) dropped.add(key);
+  // Ids compare as strings: `id: true` is the user id "true", `id: 5` the user id "5".
   for (const key of [...(keys.userId ?? []), ...(keys.id ?? [])]) {
     const value = traits[key];
-    if (
-      (typeof value === 'string' || typeof value === 'number') &&
-      String(value) === String(userId)
-    ) {
-      dropped.add(key);
-    }
+    const scalar =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    if (scalar && String(value) === String(userId)) dropped.add(key);
   }
   const attributes: Record<string, unknown> = {};
   for (const key of Object.keys(traits)) {
-    if (dropped.has(key)) continue;
+    // Copied even when not kept: a NaN or a BigInt is refused wherever it is in traits.
     const value = jsonSafeCopy(traits[key], `traits.${key}`, CALL);
-    if (value !== undefined) setOwn(attributes, key, value);
+    if (value !== undefined && !dropped.has(key)) setOwn(attributes, key, value);
   }
   return attributes;
 }
