@@ -55,11 +55,12 @@ export function parseIso8601(text: string): number | undefined {
     return undefined;
   if (day > daysInMonth(year, month)) return undefined;
   const ms = fraction === '' ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
-  // Date.UTC reads years 0–99 as 1900–1999; those few go through setUTCFullYear.
+  // Date.UTC reads years 0–99 as 1900–1999; those few go through setUTCFullYear, with the month
+  // and day again (0000-02-29 exists, 1900-02-29 does not).
   let utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   if (year < 100) {
     const date = new Date(utc);
-    date.setUTCFullYear(year);
+    date.setUTCFullYear(year, month - 1, day);
     utc = date.getTime();
   }
   const epoch = utc - offsetMinutes(zone) * 60_000;

@@ -50,6 +50,10 @@ describe('parseIso8601: the date fields', () => {
     expect(parseIso8601('0099-12-31T23:59:59Z')).toBe(parsed('0099-12-31T23:59:59Z'));
     expect(parseIso8601('0100-01-01')).toBe(parsed('0100-01-01T00:00:00Z'));
     expect(parseIso8601('0004-02-29')).toBe(parsed('0004-02-29T00:00:00Z'));
+    // Year 0 is a leap year (divisible by 400); 1900, which Date.UTC would read, is not.
+    expect(parseIso8601('0000-02-29T12:00Z')).toBe(parsed('0000-02-29T12:00:00Z'));
+    expect(parseIso8601('0000-02-30')).toBeUndefined();
+    expect(parseIso8601('0001-02-29')).toBeUndefined();
     expect(parseIso8601('9999-12-31T23:59:59.999Z')).toBe(parsed('9999-12-31T23:59:59.999Z'));
     expect(parseIso8601('10000-01-01')).toBeUndefined();
     expect(parseIso8601('999-01-01')).toBeUndefined();
