@@ -92,7 +92,7 @@ describe('mapIdentify: every alias group reaches the body', () => {
   it('sends each alias as its main name, with nothing left in attributes', () => {
     const wrong = aliases.filter(([alias, main]) => {
       const { body, warnings } = mapIdentify({ userId: 'u1', traits: { timezone: alias } });
-      return body.timezone !== main || Object.keys(body.attributes).length > 0 || warnings.length;
+      return body.timezone !== main || JSON.stringify(body.attributes) !== '{}' || warnings.length;
     });
     expect(wrong).toStrictEqual([]);
   });
