@@ -25,6 +25,6 @@ export const FOLDERS = [
     ],
     tests: ['test/mappers/**/*.test.ts'],
     slowTests: ['test/mappers/properties.test.ts', 'test/mappers/phone-metadata.test.ts'],
-    break: 80,
+    break: 100,
   },
 ];
