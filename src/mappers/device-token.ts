@@ -74,6 +74,7 @@ export function pushFieldFor(
   androidPushField: AndroidPushField = 'fcm',
 ): PushField | undefined {
   const lower = platform?.trim().toLowerCase();
+  // Stryker disable next-line ConditionalExpression: equivalent: undefined is neither an Apple platform nor android, so the lines below return undefined too
   if (lower === undefined) return undefined;
   if (APPLE_PLATFORMS.has(lower)) return 'apns';
   if (lower === 'android') return androidPushField;

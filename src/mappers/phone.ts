@@ -28,6 +28,7 @@ export function phoneText(value: unknown): string | undefined {
     const trimmed = value.trim();
     return trimmed === '' ? undefined : trimmed;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent: Number.isSafeInteger is false for anything but a number (the typeof is for TypeScript)
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
   return undefined;
 }
@@ -46,6 +47,7 @@ export function phoneText(value: unknown): string | undefined {
 export function toE164(text: string, defaultCountry?: CountryCode): string | undefined {
   const parsed = parsePhoneNumberFromString(
     text,
+    // Stryker disable next-line ConditionalExpression: equivalent: libphonenumber-js reads { defaultCountry: undefined } as {} (the test is for exactOptionalPropertyTypes)
     defaultCountry === undefined ? {} : { defaultCountry },
     PHONE_METADATA,
   );

@@ -34,6 +34,7 @@ const BY_NORMALIZED_KEY = new Map<string, ReservedTrait>(
  * ```
  */
 export function normalizeTraitKey(key: string): string {
+  // Stryker disable next-line Regex: equivalent: with the g flag, removing runs or single characters removes the same
   return key.replace(/[^\p{L}\p{Nd}]+/gu, '').toLowerCase();
 }
 

@@ -27,6 +27,7 @@ export function isUsableString(value: unknown): value is string {
  * ```
  */
 export function isId(value: unknown): value is Id {
+  // Stryker disable next-line ConditionalExpression: equivalent: Number.isFinite is false for anything but a number (the typeof is for TypeScript)
   return isUsableString(value) || (typeof value === 'number' && Number.isFinite(value));
 }
 

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalTimezone,
+  codePointLength,
+  devicePlatform,
   findTrait,
   groupReservedKeys,
+  isId,
+  isPlainObject,
   isUsableString,
   jsonSafeCopy,
+  looksLikeEmail,
   MAX_JSON_DEPTH,
   normalizeTraitKey,
   parseIso8601,
   pushFieldFor,
   pushTokenText,
+  reservedTraitOf,
+  resolveMappingOptions,
   splitName,
   toE164,
   toUnixSeconds,
@@ -159,5 +166,224 @@ describe('jsonSafeCopy', () => {
       '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('values', () => {
+  it('isId: usable strings and finite numbers only', () => {
+    for (const id of ['u1', ' u1 ', 0, -1.5, 42]) expect(isId(id), String(id)).toBe(true);
+    for (const id of [
+      '',
+      ' \n',
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      true,
+      null,
+      undefined,
+      {},
+      [1],
+      1n,
+    ]) {
+      expect(isId(id), String(id)).toBe(false);
+    }
+  });
+
+  it('isPlainObject: {} and null-prototype objects, nothing else', () => {
+    expect(isPlainObject({})).toBe(true);
+    expect(isPlainObject(Object.create(null))).toBe(true);
+    for (const value of [null, undefined, [], new Date(), new (class Point {})(), 'x', 1]) {
+      expect(isPlainObject(value), String(value)).toBe(false);
+    }
+  });
+
+  it.each([
+    ['a@b.co', true],
+    ['first.last@sub.example.com', true],
+    ['a@b.c.d', true],
+    ['Michael a@b.co', false],
+    ['a@b.co Michael', false],
+    [' a@b.co', false],
+    ['a@b.co\n', false],
+    ['@b.co', false],
+    ['a@.co', false],
+    ['a@b.', false],
+    ['a@bco', false],
+    ['a@@b.co', false],
+    ['a@b@c.co', false],
+  ])('looksLikeEmail(%j) is %s', (text, expected) => {
+    expect(looksLikeEmail(text)).toBe(expected);
+  });
+
+  it('isUsableString and codePointLength', () => {
+    expect(isUsableString('\u00a0x')).toBe(true);
+    expect(isUsableString('\u00a0\u2003')).toBe(false);
+    expect(isUsableString(5)).toBe(false);
+    expect(codePointLength('a😀é')).toBe(3);
+    expect(codePointLength('')).toBe(0);
+  });
+});
+
+describe('trait keys, more', () => {
+  it('keeps digits and drops every run of other characters', () => {
+    expect(normalizeTraitKey('--Phone--Number 2--')).toBe('phonenumber2');
+    expect(reservedTraitOf('Phone Number')).toBe('phoneNumber');
+    expect(reservedTraitOf('e_mail_2')).toBeUndefined();
+    expect(reservedTraitOf('ID')).toBe('id');
+    expect(findTrait({ email: 'a' }, undefined, isUsableString)).toBeUndefined();
+  });
+});
+
+describe('push tokens, more', () => {
+  it('has no token text for anything but a usable string or some bytes', () => {
+    for (const token of [
+      42,
+      [1, 2],
+      {},
+      { length: 2 },
+      null,
+      undefined,
+      '',
+      ' ',
+      new Uint8Array(0),
+    ]) {
+      expect(pushTokenText(token), String(token)).toBeUndefined();
+    }
+    expect(pushTokenText(new Uint8Array([0, 15, 16, 255]).buffer)).toBe('000f10ff');
+  });
+
+  it('routes Android to fcm unless told gcm', () => {
+    expect(pushFieldFor('android')).toBe('fcm');
+    expect(pushFieldFor('Android', 'fcm')).toBe('fcm');
+    expect(pushFieldFor('android os')).toBeUndefined();
+  });
+
+  it('finds the platform in device.type, os.name, then the library', () => {
+    expect(devicePlatform({ device: { type: ' iOS ' }, os: { name: 'Android' } })).toBe(' iOS ');
+    expect(devicePlatform({ device: { type: 7 }, os: { name: 'Android' } })).toBe('Android');
+    expect(devicePlatform({ os: 'iOS', library: 'analytics-android' })).toBe('android');
+    expect(devicePlatform({ library: { name: 'Analytics.iOS' } })).toBe('ios');
+    expect(devicePlatform({ library: { name: 'analytics-node' } })).toBeUndefined();
+    expect(devicePlatform({ library: 'analytics.js' })).toBeUndefined();
+    expect(devicePlatform({ library: 42 })).toBeUndefined();
+    expect(devicePlatform({})).toBeUndefined();
+  });
+});
+
+describe('splitName, more', () => {
+  it('has a last name whenever the trimmed name has a gap', () => {
+    expect(splitName(' a \u00a0 b ')).toStrictEqual({ firstName: 'a', lastName: 'b' });
+    expect(splitName('a\n\nb\tc')).toStrictEqual({ firstName: 'a', lastName: 'b\tc' });
+  });
+});
+
+describe('resolveMappingOptions', () => {
+  it('fills in the defaults', () => {
+    expect(resolveMappingOptions()).toStrictEqual({
+      now: Date.now,
+      androidPushField: 'fcm',
+      defaultCountry: undefined,
+      onInvalidPhone: 'keep',
+    });
+    const now = () => 1;
+    expect(resolveMappingOptions({ now, androidPushField: 'gcm' })).toStrictEqual({
+      now,
+      androidPushField: 'gcm',
+      defaultCountry: undefined,
+      onInvalidPhone: 'keep',
+    });
+  });
+
+  it('validates an options object once: later changes to it are not read', () => {
+    const options: { onInvalidPhone: 'keep' | 'reject' } = { onInvalidPhone: 'keep' };
+    const first = resolveMappingOptions(options);
+    options.onInvalidPhone = 'reject';
+    expect(resolveMappingOptions(options)).toBe(first);
+    expect(first.onInvalidPhone).toBe('keep');
+  });
+});
+
+describe('jsonSafeCopy: what users read', () => {
+  const issuesOf = (value: unknown, path = 'properties', call = 'track') => {
+    try {
+      jsonSafeCopy(value, path, call);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      return (error as ValidationError).issues;
+    }
+    throw new Error('expected a ValidationError');
+  };
+
+  it('names the call, the path and the problem', () => {
+    expect(issuesOf({ a: [Number.NaN] })).toStrictEqual([
+      {
+        path: 'properties.a.0',
+        message: 'track: `properties.a.0` is NaN, which JSON cannot carry',
+      },
+    ]);
+    expect(issuesOf(Number.NEGATIVE_INFINITY, 'traits', 'group')).toStrictEqual([
+      { path: 'traits', message: 'group: `traits` is -Infinity, which JSON cannot carry' },
+    ]);
+    expect(issuesOf({ n: 1n })).toStrictEqual([
+      {
+        path: 'properties.n',
+        message:
+          'track: `properties.n` is a BigInt, which JSON cannot carry; send it as a string or number',
+      },
+    ]);
+    const loop: unknown[] = [];
+    loop.push({ loop });
+    expect(issuesOf({ loop })).toStrictEqual([
+      {
+        path: 'properties.loop.0.loop',
+        message: 'track: `properties.loop.0.loop` is a circular reference',
+      },
+    ]);
+    let deep: unknown = 1;
+    for (let level = 0; level <= MAX_JSON_DEPTH; level++) deep = { d: deep };
+    expect(issuesOf(deep)[0]?.message).toMatch(
+      /^track: `properties(\.d){256}` is nested deeper than 256 levels$/,
+    );
+  });
+
+  it('accepts exactly MAX_JSON_DEPTH levels', () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < MAX_JSON_DEPTH; level++) deep = [deep];
+    expect(() => jsonSafeCopy(deep, 'properties', 'track')).not.toThrow();
+  });
+
+  it('calls toJSON with the key, as JSON.stringify does ("" at the top, the index in arrays)', () => {
+    const keys: string[] = [];
+    const spy = { toJSON: (key: string) => keys.push(key) };
+    jsonSafeCopy(spy, 'properties', 'track');
+    jsonSafeCopy({ at: spy, list: [spy] }, 'properties', 'track');
+    const stringified: string[] = [];
+    JSON.stringify([{ toJSON: (key: string) => stringified.push(key) }]);
+    expect(stringified).toStrictEqual(['0']);
+    expect(keys).toStrictEqual(['', 'at', '0']);
+  });
+
+  it('honours a toJSON on BigInt.prototype, as JSON.stringify does', () => {
+    const proto = BigInt.prototype as { toJSON?: () => string };
+    proto.toJSON = function (this: bigint) {
+      return `${this}`;
+    };
+    try {
+      expect(jsonSafeCopy({ n: 12n }, 'properties', 'track')).toStrictEqual({ n: '12' });
+      expect(JSON.stringify({ n: 12n })).toBe('{"n":"12"}');
+    } finally {
+      delete proto.toJSON;
+    }
+  });
+
+  it('keeps __proto__ as an ordinary data key: enumerable, writable and configurable', () => {
+    const copy = jsonSafeCopy(JSON.parse('{"__proto__":1,"b":2}'), 'traits', 'identify') as object;
+    const data = (value: unknown) => ({
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')).toStrictEqual(data(1));
+    expect(Object.getOwnPropertyDescriptor(copy, 'b')).toStrictEqual(data(2));
   });
 });

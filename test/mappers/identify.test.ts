@@ -445,3 +445,263 @@ describe('mapIdentify: push tokens', () => {
     });
   });
 });
+
+describe('mapIdentify: the lastName trait', () => {
+  it('is sent trimmed, and wins over the rest of name', () => {
+    expect(
+      body({ userId: 'u1', traits: { name: 'Michael Bolton', lastName: ' Smith ' } }),
+    ).toStrictEqual({
+      user_id: 'u1',
+      first_name: 'Michael',
+      last_name: 'Smith',
+      attributes: { name: 'Michael Bolton' },
+    });
+    expect(body({ userId: 'u1', traits: { lastName: '\tvan der Berg\n' } })).toStrictEqual({
+      user_id: 'u1',
+      last_name: 'van der Berg',
+      attributes: {},
+    });
+  });
+
+  it('is the first usable one in key order; every lastName key goes when it is sent', () => {
+    expect(
+      body({ userId: 'u1', traits: { last_name: '  ', 'Last Name': 'Smith', LASTNAME: 'Jones' } }),
+    ).toStrictEqual({ user_id: 'u1', last_name: 'Smith', attributes: {} });
+  });
+
+  it('stays in attributes when it is not usable, and name gives the last name', () => {
+    expect(
+      body({ userId: 'u1', traits: { lastName: 42, last_name: ' ', name: 'Cher Sarkisian' } }),
+    ).toStrictEqual({
+      user_id: 'u1',
+      first_name: 'Cher',
+      last_name: 'Sarkisian',
+      attributes: { lastName: 42, last_name: ' ', name: 'Cher Sarkisian' },
+    });
+  });
+});
+
+describe('mapIdentify: what stays in attributes', () => {
+  it('removes every key of each reserved trait that was sent, and only those', () => {
+    const traits = {
+      first_name: 'Ann',
+      FirstName: 'Bo',
+      last_name: 'Lee',
+      'Last Name': 'Kim',
+      email: 'a@b.co',
+      'E-mail': 'x@y.z',
+      phone: '+14155552671',
+      PHONE: '+442079460018',
+      phone_number: '+442079460018',
+      timezone: 'europe/berlin',
+      time_zone: 'Moon/Moon',
+      name: 'Ann Lee',
+      phones: ['+14155552671'],
+      plan: 'pro',
+    };
+    expect(body({ userId: 'u1', traits })).toStrictEqual({
+      user_id: 'u1',
+      first_name: 'Ann',
+      last_name: 'Lee',
+      email: 'a@b.co',
+      phone_number: '+14155552671',
+      timezone: 'Europe/Berlin',
+      attributes: {
+        phone_number: '+442079460018',
+        name: 'Ann Lee',
+        phones: ['+14155552671'],
+        plan: 'pro',
+      },
+    });
+  });
+
+  it('leaves out undefined, functions and symbols, as JSON would', () => {
+    expect(
+      body({ userId: 'u1', traits: { skip: undefined, fn: () => 1, sym: Symbol('s'), plan: 'x' } })
+        .attributes,
+    ).toStrictEqual({ plan: 'x' });
+  });
+
+  it('refuses what JSON cannot carry, naming the trait', () => {
+    expect(validationIssues(() => body({ userId: 'u1', traits: { score: 1 / 0 } }))).toStrictEqual([
+      {
+        path: 'traits.score',
+        message: 'identify: `traits.score` is Infinity, which JSON cannot carry',
+      },
+    ]);
+    expect(
+      validationIssues(() => body({ userId: 'u1', traits: { 'Last Seen': { at: 1n } } })),
+    ).toStrictEqual([
+      {
+        path: 'traits.Last Seen.at',
+        message:
+          'identify: `traits.Last Seen.at` is a BigInt, which JSON cannot carry; send it as a string or number',
+      },
+    ]);
+  });
+
+  // Issue #16: a NaN beside the trait that was sent was removed with it, silently.
+  it('refuses NaN in a trait even when another key of the same name was sent (mapping.md: NaN in traits is an error)', () => {
+    expect(
+      validationIssues(() => body({ userId: 'u1', traits: { firstName: 'A', first_name: NaN } })),
+    ).toStrictEqual([
+      {
+        path: 'traits.first_name',
+        message: 'identify: `traits.first_name` is NaN, which JSON cannot carry',
+      },
+    ]);
+    expect(
+      validationIssues(() => body({ userId: 'NaN', traits: { id: Number.NaN } })).map(
+        (i) => i.path,
+      ),
+    ).toStrictEqual(['traits.id']);
+    expect(
+      validationIssues(() => body({ userId: 'u1', traits: { email: 'a@b.co', Email: 2n } })).map(
+        (i) => i.path,
+      ),
+    ).toStrictEqual(['traits.Email']);
+  });
+});
+
+describe('mapIdentify: userId and id traits', () => {
+  // Issue #16: ids compare as strings (mapping.md), so `true` is the id "true".
+  it.each([
+    ['true', { Id: true }],
+    ['false', { user_id: false }],
+    [5, { id: '5', user_id: 5, USERID: '5' }],
+    ['5', { id: 5 }],
+    [' u1 ', { id: ' u1 ' }],
+    ['anon-1', { 'User Id': 'anon-1' }],
+  ])('removes them when they equal user_id %j as strings', (userId, traits) => {
+    expect(body({ userId, traits })).toStrictEqual({ user_id: userId, attributes: {} });
+  });
+
+  it.each([
+    ['u1', { id: 'u2', userId: true, user_id: null, ID: ['u1'], Id: { id: 'u1' } }],
+    ['u1', { id: ' u1', userId: 'U1' }],
+    ['null', { id: null }],
+    ['undefined', { id: 'undefined ' }],
+  ])('keeps them otherwise (user_id %j)', (userId, traits) => {
+    expect(body({ userId, traits }).attributes).toStrictEqual(traits);
+  });
+
+  it('compares with anonymousId when there is no userId', () => {
+    expect(body({ anonymousId: 'anon-1', traits: { id: 'anon-1' } })).toStrictEqual({
+      user_id: 'anon-1',
+      attributes: {},
+    });
+  });
+});
+
+describe('mapIdentify: email from the user id', () => {
+  it('uses a user id that looks like an email when no email trait is usable', () => {
+    expect(body({ userId: 'jo@example.com', traits: { email: '  ' } })).toStrictEqual({
+      user_id: 'jo@example.com',
+      email: 'jo@example.com',
+      attributes: { email: '  ' },
+    });
+    expect(body({ anonymousId: 'jo@example.com' }).email).toBe('jo@example.com');
+    expect(body({ userId: 'jo@example', traits: {} }).email).toBeUndefined();
+  });
+});
+
+describe('mapIdentify: which timezone trait is read', () => {
+  it('prefers a usable string in key order, and removes every timezone key when one is sent', () => {
+    expect(
+      mapIdentify({ userId: 'u1', traits: { timezone: 5, time_zone: 'Europe/Berlin' } }),
+    ).toStrictEqual({
+      path: '/v2/identify',
+      body: { user_id: 'u1', timezone: 'Europe/Berlin', attributes: {} },
+      warnings: [],
+    });
+  });
+
+  it('warns about a present value that is not a zone (a number, a blank string), keeping it', () => {
+    for (const zone of [42, '  ', true]) {
+      expect(mapIdentify({ userId: 'u1', traits: { TimeZone: zone } })).toStrictEqual({
+        path: '/v2/identify',
+        body: { user_id: 'u1', attributes: { TimeZone: zone } },
+        warnings: [
+          {
+            field: 'traits.TimeZone',
+            code: 'invalid_timezone',
+            message:
+              'identify: `traits.TimeZone` is not an IANA time zone name such as Europe/Berlin; it was not sent',
+          },
+        ],
+      });
+    }
+  });
+
+  it('reads null as absent: no warning', () => {
+    expect(mapIdentify({ userId: 'u1', traits: { timezone: null } })).toStrictEqual({
+      path: '/v2/identify',
+      body: { user_id: 'u1', attributes: { timezone: null } },
+      warnings: [],
+    });
+  });
+
+  it('names context.timezone in its warning', () => {
+    expect(mapIdentify({ userId: 'u1', context: { timezone: 'CEST' } }).warnings).toStrictEqual([
+      {
+        field: 'context.timezone',
+        code: 'invalid_timezone',
+        message:
+          'identify: `context.timezone` is not an IANA time zone name such as Europe/Berlin; it was not sent',
+      },
+    ]);
+  });
+});
+
+describe('mapIdentify: the push-token warnings a user reads', () => {
+  const warningsOf = (context: Record<string, unknown>) =>
+    mapIdentify({ userId: 'u1', context }).warnings;
+
+  it('says the platform is missing, and how to set it', () => {
+    for (const context of [
+      { device: { token: 't' } },
+      { device: { type: '  ', token: 't' }, os: { name: ' ' } },
+      { device: { token: 't' }, library: 'analytics-node' },
+      { device: { token: 't' }, library: { version: '1.0' } },
+    ]) {
+      expect(warningsOf(context)).toStrictEqual([
+        {
+          field: 'context.device.type',
+          code: 'unknown_device_type',
+          message:
+            'identify: `context.device.type` is missing, so the push token was not sent (set it to ios or android)',
+        },
+      ]);
+    }
+  });
+
+  it('says which platforms Connect pushes to', () => {
+    expect(warningsOf({ device: { type: 'web', token: 't' } })).toStrictEqual([
+      {
+        field: 'context.device.type',
+        code: 'unknown_device_type',
+        message:
+          'identify: `context.device.type` is not a platform Connect pushes to (ios, ipados, tvos, watchos, macos, visionos or android); the push token was not sent',
+      },
+    ]);
+  });
+
+  it('falls back from a blank device type to os.name, and reads the library in any case', () => {
+    expect(
+      mapIdentify({
+        userId: 'u1',
+        context: { device: { type: ' ', token: 't' }, os: { name: 'Android' } },
+      }).body.fcm,
+    ).toStrictEqual(['t']);
+    expect(
+      mapIdentify({ userId: 'u1', context: { device: { token: 't' }, library: 'Analytics-IOS' } })
+        .body.apns,
+    ).toStrictEqual(['t']);
+    expect(
+      mapIdentify({
+        userId: 'u1',
+        context: { device: { token: 't' }, library: { name: 'ANDROID sdk' } },
+      }).body.fcm,
+    ).toStrictEqual(['t']);
+  });
+});

@@ -138,3 +138,44 @@ describe('mapAlias', () => {
     ).toStrictEqual(['previousId']);
   });
 });
+
+describe('track and alias errors: the call and the field', () => {
+  it('track needs userId or anonymousId', () => {
+    expect(issuesOf(() => mapTrack({ event: 'e' }))).toStrictEqual([
+      { path: 'userId', message: 'track: `userId` or `anonymousId` is required' },
+    ]);
+    expect(issuesOf(() => mapTrack({ userId: '', event: 'e' }))).toStrictEqual([
+      { path: 'userId', message: 'track: `userId` must be a non-empty string or a finite number' },
+    ]);
+    expect(issuesOf(() => mapTrack({ userId: 'u', event: '' }))).toStrictEqual([
+      {
+        path: 'event',
+        message: 'track: `event` must be a non-empty string of at most 200 characters',
+      },
+    ]);
+  });
+
+  it('track and alias check their options, naming them', () => {
+    const options = { androidPushField: 'apns' as never };
+    const expected = [
+      {
+        path: 'androidPushField',
+        message: 'options: `androidPushField` must be one of "fcm", "gcm"',
+      },
+    ];
+    expect(issuesOf(() => mapTrack({ userId: 'u', event: 'e' }, options))).toStrictEqual(expected);
+    expect(issuesOf(() => mapAlias({ userId: 'u', previousId: 'p' }, options))).toStrictEqual(
+      expected,
+    );
+  });
+
+  it('alias compares its ids as strings', () => {
+    expect(issuesOf(() => mapAlias({ userId: 'u1', anonymousId: 'u1' }))).toStrictEqual([
+      { path: 'previousId', message: 'alias: `previousId` must differ from `userId`' },
+    ]);
+    expect(mapAlias({ userId: 'u1', previousId: ' u1' }).body).toStrictEqual({
+      user_id: 'u1',
+      previous_id: ' u1',
+    });
+  });
+});
