@@ -9,6 +9,7 @@ const doors = {
   browser: 'src/browser/index.ts',
   proxy: 'src/proxy/index.ts',
   'proxy-node': 'src/node/proxy.ts',
+  schemas: 'src/schemas/index.ts',
 };
 
 // zod and libphonenumber-js are bundled: Node loads their hundreds of small ESM files in ~150 ms,

@@ -1,5 +1,5 @@
 /**
- * Writes src/mappers/phone-metadata.ts: libphonenumber-js's "min" metadata without its number
+ * Writes src/leaf/phone-metadata.ts: libphonenumber-js's "min" metadata without its number
  * formats. Formats only serve formatting for display (and as-you-type input); parsing and
  * validation never read them, and they are nearly half the metadata (19 -> 10 KB gzipped).
  * Run it after upgrading libphonenumber-js: `node scripts/generate-phone-metadata.mjs`;
@@ -33,5 +33,5 @@ export const PHONE_METADATA: MetadataJson = /* @__PURE__ */ JSON.parse(
   ${JSON.stringify(JSON.stringify(metadata))},
 );
 `;
-  writeFileSync(new URL('../src/mappers/phone-metadata.ts', import.meta.url), source);
+  writeFileSync(new URL('../src/leaf/phone-metadata.ts', import.meta.url), source);
 }

@@ -1,5 +1,5 @@
 /**
- * Writes src/mappers/timezone-data.ts from @vvo/tzdb: the zone names and their link groups, the
+ * Writes src/leaf/timezone-data.ts from @vvo/tzdb: the zone names and their link groups, the
  * only parts of tzdb the mappers use (about 15 KB instead of tzdb's 118 KB of offsets and cities).
  * Run it after upgrading @vvo/tzdb: `node scripts/generate-timezones.mjs`;
  * test/mappers/timezone-data.test.ts fails until the data matches the installed tzdb.
@@ -23,4 +23,4 @@ export const TIME_ZONE_NAMES =
 export const TIME_ZONE_GROUPS =
   '${groups.join(';')}';
 `;
-writeFileSync(new URL('../src/mappers/timezone-data.ts', import.meta.url), source);
+writeFileSync(new URL('../src/leaf/timezone-data.ts', import.meta.url), source);

@@ -1,60 +1,22 @@
+import {
+  CLIENT_DEFAULTS,
+  type ConnectClientOptions,
+  type ConnectLogger,
+  MAX_TIMER_MS,
+  resolveClientOptions,
+} from './client-options';
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
 import { flattened } from './delivery/flat-string';
 import { type SerializedMessage, serializeMessage } from './delivery/message-size';
-import {
-  DeliveryQueue,
-  type DeliveryReport,
-  type DeliveryResult,
-  type Lane,
-} from './delivery/queue';
-import type { ResolvedRetryPolicy } from './delivery/retry-policy';
+import { DeliveryQueue, type DeliveryReport, type DeliveryResult } from './delivery/queue';
 import { Transport } from './delivery/transport';
 import { BeforeSendError, ClientClosedError, ConnectError, ValidationError } from './errors';
-import {
-  mapDisablePushToken,
-  mapGroup,
-  mapRegisterPushToken,
-  mapSubscription,
-} from './mappers/account-calls';
-import { mapAlias } from './mappers/alias';
-import { mapIdentify } from './mappers/identify';
+import { isPlainObject } from './leaf/values';
+import { CALLS, isCallType, type MessageOf, mapCall, type OutgoingCall } from './mappers/calls';
 import type { MappedCall } from './mappers/mapped-call';
-import { mapTrack } from './mappers/track';
-import { isPlainObject } from './mappers/values';
-import type {
-  DisablePushTokenMessage,
-  GroupMessage,
-  RegisterPushTokenMessage,
-  SubscriptionMessage,
-} from './schemas/account-calls';
-import {
-  type ConnectClientOptions,
-  ConnectClientOptionsSchema,
-  type ConnectLogger,
-  type OutgoingCall,
-} from './schemas/client-options';
 import type { MappingOptions } from './schemas/mapping-options';
-import type { AliasMessage, IdentifyMessage, TrackMessage } from './schemas/messages';
-import { invalid, issueAt, parseOrThrow } from './schemas/parse';
+import { invalid, issueAt } from './schemas/parse';
 import type { MappingWarning } from './schemas/warning';
-
-const DEFAULT_BASE_URL = 'https://api.outbound.io';
-const DEFAULT_CLOSE_TIMEOUT = 10_000;
-/** The longest wait a timer can hold: longer ones fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-const DEFAULT_MAX_BATCH_BYTES = 500 * 1024;
-/** Segment's own per-message limit, so every call its destination carried fits. */
-const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024;
-const LANES: Record<CallType, Lane> = {
-  identify: 'users',
-  alias: 'users',
-  group: 'users',
-  track: 'events',
-  registerPushToken: 'direct',
-  disablePushToken: 'direct',
-  subscribe: 'direct',
-  unsubscribe: 'direct',
-};
 
 /** Options of {@link ConnectClient.close}. */
 export interface CloseOptions {
@@ -96,64 +58,27 @@ export class ConnectClient {
 
   /** @throws {ValidationError} when an option is invalid, naming it (never echoing the key). */
   constructor(options: ConnectClientOptions) {
-    const parsed = readable('ConnectClient', () =>
-      parseOrThrow(ConnectClientOptionsSchema, options, 'ConnectClient'),
+    const resolved = readable('ConnectClient', () =>
+      resolveClientOptions(options, {
+        fetch: globalThis.fetch?.bind(globalThis),
+        isBrowser: isBrowser(),
+      }),
     );
-    if (isBrowser() && !parsed.dangerouslyAllowBrowser) {
-      throw invalid(
-        'ConnectClient',
-        'apiKey',
-        'must not be used in a browser, where anyone can read it: use zendesk-connect/browser with zendesk-connect/proxy, or set dangerouslyAllowBrowser: true',
-      );
-    }
-    const baseUrl = checkedBaseUrl(parsed.baseUrl ?? DEFAULT_BASE_URL);
-    const fetchImpl = parsed.fetch ?? globalThis.fetch?.bind(globalThis);
-    if (!fetchImpl)
-      throw invalid('ConnectClient', 'fetch', 'is required where there is no global fetch');
-    this.logger = parsed.logger;
+    this.logger = resolved.logger;
     this.emitter = new Emitter((error) =>
       this.report('zendesk-connect: an event listener threw', error),
     );
-    this.mapping = {
-      ...(parsed.androidPushField ? { androidPushField: parsed.androidPushField } : {}),
-      ...(parsed.defaultCountry ? { defaultCountry: parsed.defaultCountry } : {}),
-      ...(parsed.onInvalidPhone ? { onInvalidPhone: parsed.onInvalidPhone } : {}),
-    };
-    this.beforeSend = parsed.beforeSend;
-    this.waitUntil = parsed.waitUntil;
-    const maxBatchBytes = parsed.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-    this.maxMessageBytes =
-      parsed.maxMessageBytes ?? Math.min(DEFAULT_MAX_MESSAGE_BYTES, maxBatchBytes);
-    if (this.maxMessageBytes > maxBatchBytes) {
-      throw invalid(
-        'ConnectClient',
-        'maxMessageBytes',
-        `must be at most maxBatchBytes (${maxBatchBytes}): a message must fit in a request`,
-      );
-    }
-    const retry: ResolvedRetryPolicy = {
-      maxRetries: parsed.retry?.maxRetries ?? parsed.maxRetries ?? 5,
-      initialDelay: parsed.retry?.initialDelay ?? 500,
-      maxDelay: parsed.retry?.maxDelay ?? 30_000,
-      maxRetryAfter: parsed.retry?.maxRetryAfter ?? 60_000,
-      maxElapsed: parsed.retry?.maxElapsed ?? 120_000,
-    };
+    this.mapping = resolved.mapping;
+    this.beforeSend = resolved.beforeSend;
+    this.waitUntil = resolved.waitUntil;
+    this.maxMessageBytes = resolved.maxMessageBytes;
     const transport = new Transport({
-      apiKey: parsed.apiKey,
-      baseUrl,
-      fetch: fetchImpl,
-      timeout: parsed.timeout ?? 10_000,
-      retry,
+      ...resolved,
       signal: this.abort.signal,
       emitter: this.emitter,
     });
     this.queue = new DeliveryQueue({
-      maxBatchSize: parsed.maxBatchSize ?? 100,
-      maxBatchBytes,
-      aliasMemory: parsed.aliasMemory ?? 10_000,
-      flushInterval: parsed.flushInterval ?? 10,
-      maxQueueSize: parsed.maxQueueSize ?? 10_000,
-      maxConcurrentRequests: parsed.maxConcurrentRequests ?? 4,
+      ...resolved,
       send: (path, body, messageCount) => transport.send(path, body, messageCount),
       emitter: this.emitter,
     });
@@ -173,7 +98,7 @@ export class ConnectClient {
    * });
    * ```
    */
-  identify(message: IdentifyMessage): Promise<DeliveryResult> {
+  identify(message: MessageOf<'identify'>): Promise<DeliveryResult> {
     return this.call('identify', message);
   }
 
@@ -186,7 +111,7 @@ export class ConnectClient {
    * await connect.track({ userId: '019mr8mf4r', event: 'Signed Up', properties: { plan: 'Startup' } });
    * ```
    */
-  track(message: TrackMessage): Promise<DeliveryResult> {
+  track(message: MessageOf<'track'>): Promise<DeliveryResult> {
     return this.call('track', message);
   }
 
@@ -199,7 +124,7 @@ export class ConnectClient {
    * await connect.alias({ userId: '019mr8mf4r', previousId: anonymousId });
    * ```
    */
-  alias(message: AliasMessage): Promise<DeliveryResult> {
+  alias(message: MessageOf<'alias'>): Promise<DeliveryResult> {
     return this.call('alias', message);
   }
 
@@ -212,7 +137,7 @@ export class ConnectClient {
    * await connect.group({ userId: '019mr8mf4r', groupId: 'acme', traits: { plan: 'enterprise' } });
    * ```
    */
-  group(message: GroupMessage): Promise<DeliveryResult> {
+  group(message: MessageOf<'group'>): Promise<DeliveryResult> {
     return this.call('group', message);
   }
 
@@ -225,7 +150,7 @@ export class ConnectClient {
    * await connect.registerPushToken({ userId: '019mr8mf4r', platform: 'apns', token: deviceToken });
    * ```
    */
-  registerPushToken(message: RegisterPushTokenMessage): Promise<DeliveryResult> {
+  registerPushToken(message: MessageOf<'registerPushToken'>): Promise<DeliveryResult> {
     return this.call('registerPushToken', message);
   }
 
@@ -238,7 +163,7 @@ export class ConnectClient {
    * await connect.disablePushToken({ userId: '019mr8mf4r', platform: 'fcm', all: true });
    * ```
    */
-  disablePushToken(message: DisablePushTokenMessage): Promise<DeliveryResult> {
+  disablePushToken(message: MessageOf<'disablePushToken'>): Promise<DeliveryResult> {
     return this.call('disablePushToken', message);
   }
 
@@ -251,7 +176,7 @@ export class ConnectClient {
    * await connect.subscribe({ userId: '019mr8mf4r' });
    * ```
    */
-  subscribe(message: SubscriptionMessage): Promise<DeliveryResult> {
+  subscribe(message: MessageOf<'subscribe'>): Promise<DeliveryResult> {
     return this.call('subscribe', message);
   }
 
@@ -264,7 +189,7 @@ export class ConnectClient {
    * await connect.unsubscribe({ userId: '019mr8mf4r', campaignIds: [12] });
    * ```
    */
-  unsubscribe(message: SubscriptionMessage): Promise<DeliveryResult> {
+  unsubscribe(message: MessageOf<'unsubscribe'>): Promise<DeliveryResult> {
     return this.call('unsubscribe', message);
   }
 
@@ -280,15 +205,11 @@ export class ConnectClient {
    */
   validate(call: OutgoingCall): MappingWarning[] {
     return readable('validate', () => {
-      if (
-        !isPlainObject(call) ||
-        typeof call.type !== 'string' ||
-        !Object.hasOwn(LANES, call.type)
-      ) {
+      if (!isPlainObject(call) || !isCallType(call.type)) {
         throw invalid(
           'validate',
           'type',
-          `must be one of ${Object.keys(LANES).join(', ')}, in a call { type, message }`,
+          `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
         );
       }
       return this.prepared(call.type, call.message).warnings;
@@ -322,7 +243,7 @@ export class ConnectClient {
    * ```
    */
   close(options: CloseOptions = {}): Promise<DeliveryReport> {
-    const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT;
+    const timeout = options.timeout ?? CLIENT_DEFAULTS.closeTimeout;
     if (typeof timeout !== 'number' || !(timeout >= 0 && timeout <= MAX_TIMER_MS)) {
       throw invalid(
         'close',
@@ -353,32 +274,9 @@ export class ConnectClient {
     type: CallType,
     message: unknown,
   ): MappedCall<string, unknown> & SerializedMessage {
-    const mapped = this.mapped(type, message);
+    const mapped = mapCall(type, message, this.mapping);
     const { json, bytes } = serializeMessage(type, mapped.body, this.maxMessageBytes);
     return { path: mapped.path, body: mapped.body, warnings: mapped.warnings, json, bytes };
-  }
-
-  /** The call mapped with this client's mapping options; throws ValidationError. */
-  private mapped(type: CallType, message: unknown): MappedCall<string, unknown> {
-    switch (type) {
-      case 'identify':
-        return mapIdentify(message as IdentifyMessage, this.mapping);
-      case 'track':
-        return mapTrack(message as TrackMessage, this.mapping);
-      case 'alias':
-        return mapAlias(message as AliasMessage, this.mapping);
-      case 'group':
-        return mapGroup(message as GroupMessage);
-      case 'registerPushToken':
-        return mapRegisterPushToken(message as RegisterPushTokenMessage);
-      case 'disablePushToken':
-        return mapDisablePushToken(message as DisablePushTokenMessage);
-      case 'subscribe':
-      case 'unsubscribe':
-        return mapSubscription(type, message as SubscriptionMessage);
-      default:
-        throw invalid('validate', 'type', `must be one of ${Object.keys(LANES).join(', ')}`);
-    }
   }
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
@@ -424,7 +322,7 @@ export class ConnectClient {
     const delivery = this.queue.enqueue({
       messageId,
       type,
-      lane: LANES[type],
+      lane: CALLS[type].lane,
       path,
       json,
       bytes,
@@ -537,28 +435,4 @@ function messageIdOf(message: unknown): string | undefined {
 function isBrowser(): boolean {
   const global = globalThis as { window?: unknown; document?: unknown };
   return typeof global.window !== 'undefined' && typeof global.document !== 'undefined';
-}
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-/** The base URL without a trailing slash; https unless the host is loopback. */
-function checkedBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(
-      'ConnectClient',
-      'baseUrl',
-      'must be an absolute URL such as https://api.outbound.io',
-    );
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-    throw invalid(
-      'ConnectClient',
-      'baseUrl',
-      'must use https (plain http is allowed only for loopback hosts such as 127.0.0.1)',
-    );
-  }
-  return url.href.replace(/\/+$/, '');
 }

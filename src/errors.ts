@@ -12,12 +12,26 @@ const KINDS = Symbol.for('zendesk-connect.error-kinds');
 
 type Branded = { [KINDS]?: readonly string[] };
 
+/** Statuses worth another attempt; every other error status is final. */
+export const RETRY_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
+
 /** One problem found in a call's input: the dotted path of the field and a sentence naming it. */
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. `traits.phone` or `properties.items.0.price`. */
   path: string;
   /** A sentence that names the call and the field, e.g. "track: `event` must be …". */
   message: string;
+}
+
+/** An error as JSON: what the proxy answers pages with, and what a log line can carry. */
+export interface ConnectErrorJson {
+  name: string;
+  code: string;
+  message: string;
+  /** The HTTP status Connect answered, for API errors. */
+  status?: number;
+  /** Whether trying again later may succeed. */
+  retryable: boolean;
 }
 
 /**
@@ -35,19 +49,33 @@ export interface ValidationIssue {
 export class ConnectError extends Error {
   /** Stable brand name of this class, used by the cross-copy `instanceof`. */
   static readonly kind: string = 'ConnectError';
+  /** This class's `code`. */
+  static readonly code: string = 'connect_error';
+  /** Whether errors of this class may go away on a later try. */
+  static readonly retryable: boolean = false;
   /** Machine-readable kind of failure, such as `validation_error` or `rate_limited`. */
   readonly code: string;
   declare readonly [KINDS]: readonly string[];
 
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = options.code ?? 'connect_error';
+    this.code = options.code ?? (new.target as typeof ConnectError).code;
     const kinds: string[] = [];
     for (let ctor = new.target as unknown; hasKind(ctor); ctor = Object.getPrototypeOf(ctor)) {
       if (Object.hasOwn(ctor, 'kind')) kinds.push(ctor.kind);
     }
     Object.defineProperty(this, KINDS, { value: kinds, enumerable: false });
     this.name = kinds[0] ?? 'ConnectError';
+  }
+
+  /** Whether trying again later may succeed. */
+  get retryable(): boolean {
+    return (this.constructor as typeof ConnectError).retryable;
+  }
+
+  /** The error as JSON, without its stack or cause. */
+  toJSON(): ConnectErrorJson {
+    return { name: this.name, code: this.code, message: this.message, retryable: this.retryable };
   }
 
   /** True for any error of this class, whichever copy of the package created it. */
@@ -77,14 +105,12 @@ function hasKind(value: unknown): value is { kind: string } {
  */
 export class ValidationError extends ConnectError {
   static override readonly kind: string = 'ValidationError';
+  static override readonly code: string = 'validation_error';
   /** Every problem found, each naming its field. */
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: readonly ValidationIssue[], options: { cause?: unknown } = {}) {
-    super(issues.map((issue) => issue.message).join('; ') || 'invalid input', {
-      ...options,
-      code: 'validation_error',
-    });
+    super(issues.map((issue) => issue.message).join('; ') || 'invalid input', options);
     this.issues = issues;
   }
 }
@@ -101,12 +127,14 @@ export interface ConnectApiErrorDetails {
   connectMessage?: string;
   /** The request's `X-Outbound-GUID`. */
   requestId?: string;
+  /** The wait Connect asked for (`Retry-After`), in milliseconds. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
 /**
- * Connect answered with an error status. Subclasses name the usual kinds; `status`, `body` and
- * Connect's own `error.Code` / `error.Message` are kept.
+ * Connect answered with an error status (or a redirect, code `redirected`). Subclasses name the
+ * usual kinds; `status`, `body` and Connect's own `error.Code` / `error.Message` are kept.
  *
  * @example
  * ```ts
@@ -117,6 +145,7 @@ export interface ConnectApiErrorDetails {
  */
 export class ConnectApiError extends ConnectError {
   static override readonly kind: string = 'ConnectApiError';
+  static override readonly code: string = 'api_error';
   /** HTTP status of the final response. */
   readonly status: number;
   /** Response body as text. */
@@ -127,177 +156,139 @@ export class ConnectApiError extends ConnectError {
   readonly connectMessage: string | undefined;
   /** The `X-Outbound-GUID` of the failed request. */
   readonly requestId: string | undefined;
+  /** The wait Connect asked for, from `Retry-After`, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, details: ConnectApiErrorDetails, code = 'api_error') {
-    super(message, { code, cause: details.cause });
+  constructor(message: string, details: ConnectApiErrorDetails, code?: string) {
+    super(message, code === undefined ? { cause: details.cause } : { code, cause: details.cause });
     this.status = details.status;
     this.body = details.body;
     this.connectCode = details.connectCode;
     this.connectMessage = details.connectMessage;
     this.requestId = details.requestId;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+
+  override get retryable(): boolean {
+    return RETRY_STATUSES.includes(this.status);
+  }
+
+  override toJSON(): ConnectErrorJson {
+    return { ...super.toJSON(), status: this.status };
+  }
+
+  /**
+   * The error for Connect's answer `status` with body `text`, of the class the status names,
+   * with Connect's `{"error":{"Message","Code"}}` read when the body is that.
+   *
+   * @example
+   * ```ts
+   * ConnectApiError.fromResponse('POST /v2/track (1 attempt)', { status: 400, body: '{"error":{"Message":"event is required","Code":400}}' });
+   * // BadRequestError: Connect answered 400 to POST /v2/track (1 attempt): event is required
+   * ```
+   */
+  static fromResponse(request: string, details: ConnectApiErrorDetails): ConnectApiError {
+    const connect = connectErrorBody(details.body);
+    const full: ConnectApiErrorDetails = { ...details, ...connect };
+    const message = `Connect answered ${details.status} to ${request}${connect.connectMessage ? `: ${connect.connectMessage}` : ''}`;
+    const kind = API_ERRORS.find(([matches]) => matches(details.status))?.[1] ?? ConnectApiError;
+    return new kind(message, full);
+  }
+}
+
+/** Connect's `{"error":{"Message","Code"}}`, when the body is that. */
+function connectErrorBody(
+  text: string,
+): Pick<ConnectApiErrorDetails, 'connectCode' | 'connectMessage'> {
+  try {
+    const error = (JSON.parse(text) as { error?: { Message?: unknown; Code?: unknown } }).error;
+    return {
+      ...(typeof error?.Code === 'number' ? { connectCode: error.Code } : {}),
+      ...(typeof error?.Message === 'string' ? { connectMessage: error.Message } : {}),
+    };
+  } catch {
+    return {};
   }
 }
 
 /**
- * Connect refused the payload (HTTP 400): a field missing or invalid. Never retried.
- *
- * @example
- * ```ts
- * if (error instanceof BadRequestError) console.error(error.connectMessage);
- * ```
+ * Connect refused the payload (HTTP 400): a field missing or invalid. Never retried; a batch is
+ * split until the bad message stands alone.
  */
 export class BadRequestError extends ConnectApiError {
   static override readonly kind: string = 'BadRequestError';
-  constructor(message: string, details: ConnectApiErrorDetails) {
-    super(message, details, 'bad_request');
-  }
+  static override readonly code: string = 'bad_request';
 }
 
-/**
- * Connect refused the request as too large (HTTP 413). A batch is split in halves and sent
- * again; a message refused alone fails with this. Never retried as it was.
- *
- * @example
- * ```ts
- * if (error instanceof PayloadTooLargeError) console.error('too large for Connect:', error.status);
- * ```
- */
+/** Connect refused a message alone as too large (HTTP 413); a batch is split first. Never retried. */
 export class PayloadTooLargeError extends ConnectApiError {
   static override readonly kind: string = 'PayloadTooLargeError';
-  constructor(message: string, details: ConnectApiErrorDetails) {
-    super(message, details, 'payload_too_large');
-  }
+  static override readonly code: string = 'payload_too_large';
 }
 
-/**
- * The API key was refused (HTTP 401 or 403). Never retried.
- *
- * @example
- * ```ts
- * if (error instanceof AuthenticationError) alertOps('Connect key rejected');
- * ```
- */
+/** The API key was refused (HTTP 401 or 403). Never retried. */
 export class AuthenticationError extends ConnectApiError {
   static override readonly kind: string = 'AuthenticationError';
-  constructor(message: string, details: ConnectApiErrorDetails) {
-    super(message, details, 'authentication_error');
-  }
+  static override readonly code: string = 'authentication_error';
 }
 
-/**
- * Connect asked the client to slow down (HTTP 429) and the retries ran out.
- *
- * @example
- * ```ts
- * if (error instanceof RateLimitError) console.warn('retry after', error.retryAfterMs);
- * ```
- */
+/** Connect asked the client to slow down (HTTP 429) and the retries ran out; `retryAfterMs` says for how long. */
 export class RateLimitError extends ConnectApiError {
   static override readonly kind: string = 'RateLimitError';
-  /** The wait Connect asked for, from `Retry-After`, in milliseconds. */
-  readonly retryAfterMs: number | undefined;
-  constructor(message: string, details: ConnectApiErrorDetails & { retryAfterMs?: number }) {
-    super(message, details, 'rate_limited');
-    this.retryAfterMs = details.retryAfterMs;
-  }
+  static override readonly code: string = 'rate_limited';
 }
 
-/**
- * Connect failed (HTTP 5xx) and the retries ran out.
- *
- * @example
- * ```ts
- * if (error instanceof ServerError) console.error('Connect is down:', error.status);
- * ```
- */
+/** Connect failed (HTTP 5xx) and the retries ran out. */
 export class ServerError extends ConnectApiError {
   static override readonly kind: string = 'ServerError';
-  constructor(message: string, details: ConnectApiErrorDetails) {
-    super(message, details, 'server_error');
-  }
+  static override readonly code: string = 'server_error';
 }
 
-/**
- * The request never got a response (DNS, refused or reset connection) and the retries ran out.
- *
- * @example
- * ```ts
- * if (error instanceof ConnectionError) console.error('network:', error.cause);
- * ```
- */
+/** Which class each status gets. */
+const API_ERRORS: ReadonlyArray<readonly [(status: number) => boolean, typeof ConnectApiError]> = [
+  [(status) => status === 400, BadRequestError],
+  [(status) => status === 413, PayloadTooLargeError],
+  [(status) => status === 401 || status === 403, AuthenticationError],
+  [(status) => status === 429, RateLimitError],
+  [(status) => status >= 500, ServerError],
+];
+
+/** The request never got a response (DNS, refused or reset connection) and the retries ran out. */
 export class ConnectionError extends ConnectError {
   static override readonly kind: string = 'ConnectionError';
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { ...options, code: 'connection_error' });
-  }
+  static override readonly code: string = 'connection_error';
+  static override readonly retryable: boolean = true;
 }
 
 /**
  * A request took longer than the client's `timeout` and the retries ran out. Connect may still
  * have applied it: the `X-Outbound-GUID` lets a server tell a repeat apart.
- *
- * @example
- * ```ts
- * if (error instanceof TimeoutError) console.warn('maybe delivered:', error.message);
- * ```
  */
 export class TimeoutError extends ConnectError {
   static override readonly kind: string = 'TimeoutError';
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { ...options, code: 'timeout' });
-  }
+  static override readonly code: string = 'timeout';
+  static override readonly retryable: boolean = true;
 }
 
-/**
- * The `beforeSend` hook threw: the call throws this at once (the hook's error is its `cause`),
- * and nothing is queued.
- *
- * @example
- * ```ts
- * try {
- *   connect.track({ userId: 'u1', event: 'Signed Up' });
- * } catch (error) {
- *   if (error instanceof BeforeSendError) console.error('beforeSend broke:', error.cause);
- * }
- * ```
- */
+/** The `beforeSend` hook threw: the call throws this at once (the hook's error is its `cause`); nothing is queued. */
 export class BeforeSendError extends ConnectError {
   static override readonly kind: string = 'BeforeSendError';
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { ...options, code: 'before_send_failed' });
-  }
+  static override readonly code: string = 'before_send_failed';
 }
 
-/**
- * The client's queue was full (`maxQueueSize`): the call was dropped and nothing was sent.
- *
- * @example
- * ```ts
- * connect.track(call).catch((error) => {
- *   if (error instanceof QueueFullError) metrics.increment('connect.dropped');
- * });
- * ```
- */
+/** The client's queue was full (`maxQueueSize`): the call was dropped and nothing was sent. */
 export class QueueFullError extends ConnectError {
   static override readonly kind: string = 'QueueFullError';
-  constructor(message: string) {
-    super(message, { code: 'queue_full' });
-  }
+  static override readonly code: string = 'queue_full';
+  static override readonly retryable: boolean = true;
 }
 
 /**
  * The client was closed: later calls are refused, and calls still queued when `close()` ran out of
  * time end with this error.
- *
- * @example
- * ```ts
- * await connect.close();
- * await connect.track(call).catch((error) => error instanceof ClientClosedError); // true
- * ```
  */
 export class ClientClosedError extends ConnectError {
   static override readonly kind: string = 'ClientClosedError';
-  constructor(message: string) {
-    super(message, { code: 'client_closed' });
-  }
+  static override readonly code: string = 'client_closed';
+  static override readonly retryable: boolean = true;
 }

@@ -26,6 +26,7 @@ describe('package.json', () => {
       './testing',
       './testing/msw',
       './testing/node',
+      './schemas',
       './package.json',
     ]);
   });

@@ -2,13 +2,13 @@ import { ANONYMOUS_ID_PATTERN, newAnonymousId } from '../anonymous-id';
 import {
   isRetryableAnswer,
   type ResolvedRetryPolicy,
+  type RetryPolicy,
   retryAfterOf,
   retryDelay,
   sleep,
 } from '../delivery/retry-policy';
 import { ConnectionError, QueueFullError, ValidationError } from '../errors';
-import { isId, isPlainObject, isUsableString } from '../mappers/values';
-import type { RetryPolicy } from '../schemas/client-options';
+import { isId, isPlainObject, isUsableString } from '../leaf/values';
 import { VERSION } from '../version';
 import { EndpointError, type EndpointErrorBody } from './errors';
 import { defaultStorage, type KeyValueStorage, safeStorage } from './storage';

@@ -35,8 +35,7 @@ export class EndpointError extends ConnectError {
   readonly status: number;
   /** The JSON error the endpoint answered, when it answered one. */
   readonly error: EndpointErrorBody | undefined;
-  /** Whether sending it again could have succeeded (a 408, 429 or 5xx that Connect did not refuse). */
-  readonly retryable: boolean;
+  private readonly couldRetry: boolean;
 
   constructor(
     message: string,
@@ -45,6 +44,11 @@ export class EndpointError extends ConnectError {
     super(message, { code: details.error?.code ?? 'endpoint_error' });
     this.status = details.status;
     this.error = details.error;
-    this.retryable = details.retryable;
+    this.couldRetry = details.retryable;
+  }
+
+  /** Whether sending it again could have succeeded (a 408, 429 or 5xx that Connect did not refuse). */
+  override get retryable(): boolean {
+    return this.couldRetry;
   }
 }

@@ -1,18 +1,10 @@
 import type { ConnectError } from '../errors';
+import type { CallType } from '../mappers/calls';
 import type { MappingWarning } from '../schemas/warning';
 
 /** What the client reports, and a small typed emitter for it. */
 
-/** The kinds of call the client sends. */
-export type CallType =
-  | 'identify'
-  | 'track'
-  | 'alias'
-  | 'group'
-  | 'registerPushToken'
-  | 'disablePushToken'
-  | 'subscribe'
-  | 'unsubscribe';
+export type { CallType };
 
 /** Why a message was dropped without being sent. */
 export type DropReason = 'queue_full' | 'before_send' | 'closed';

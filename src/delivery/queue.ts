@@ -5,6 +5,7 @@ import {
   PayloadTooLargeError,
   QueueFullError,
 } from '../errors';
+import type { Lane } from '../mappers/calls';
 import type { MappingWarning } from '../schemas/warning';
 import type { CallType, DropReason, Emitter } from './events';
 import { Fifo } from './fifo';
@@ -15,12 +16,6 @@ import { type OrderNode, UserOrder } from './user-order';
  * Coalesces messages into batches by count and bytes, keeps each Connect user's messages in call
  * order, and settles each message exactly once.
  */
-
-/**
- * Which requests a message can share: users (identify, alias, group) go to the identify batch
- * endpoint, events (track) to the track batch endpoint; the rest are sent alone.
- */
-export type Lane = 'users' | 'events' | 'direct';
 
 /** What a settled call resolves with. */
 export interface DeliveryResult {

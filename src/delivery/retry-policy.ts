@@ -1,7 +1,8 @@
 /** When a failed attempt is tried again, and after how long. */
 
-/** Statuses worth another attempt; every other error status is final. */
-export const RETRY_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
+import { RETRY_STATUSES } from '../errors';
+
+export { RETRY_STATUSES };
 
 /**
  * Whether an answer is worth another attempt: a status in {@link RETRY_STATUSES}, unless the
@@ -17,6 +18,30 @@ export const RETRY_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
  */
 export function isRetryableAnswer(status: number, retryable?: unknown): boolean {
   return RETRY_STATUSES.includes(status) && retryable !== false;
+}
+
+/**
+ * How a failed request is retried: on network errors, timeouts, 408, 429, 500, 502, 503 and
+ * 504, with exponential backoff and full jitter, honouring `Retry-After` (seconds or an HTTP
+ * date) up to `maxRetryAfter`. Other statuses are never retried.
+ *
+ * @example
+ * ```ts
+ * const retry: RetryPolicy = { maxRetries: 3, initialDelay: 200, maxElapsed: 10_000 };
+ * new ConnectClient({ apiKey, retry });
+ * ```
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt, 0–20. Default 5. */
+  maxRetries?: number | undefined;
+  /** Milliseconds before the first retry, doubled on each one (with full jitter). Default 500. */
+  initialDelay?: number | undefined;
+  /** Longest wait between two attempts, in ms. Default 30,000. */
+  maxDelay?: number | undefined;
+  /** Longest `Retry-After` honoured, in ms; a longer one is cut to this. Default 60,000. */
+  maxRetryAfter?: number | undefined;
+  /** No retry starts after this many ms since the first attempt. Default 120,000. */
+  maxElapsed?: number | undefined;
 }
 
 /** The retry policy with every default filled in. */

@@ -1,25 +1,14 @@
 import {
-  AuthenticationError,
-  BadRequestError,
   ClientClosedError,
   ConnectApiError,
   type ConnectApiErrorDetails,
   type ConnectError,
   ConnectionError,
-  PayloadTooLargeError,
-  RateLimitError,
-  ServerError,
   TimeoutError,
 } from '../errors';
 import { VERSION } from '../version';
 import type { Emitter } from './events';
-import {
-  RETRY_STATUSES,
-  type ResolvedRetryPolicy,
-  retryAfterOf,
-  retryDelay,
-  sleep,
-} from './retry-policy';
+import { type ResolvedRetryPolicy, retryAfterOf, retryDelay, sleep } from './retry-policy';
 
 /** Sends one request to Connect: headers, timeout, retries, typed errors. */
 
@@ -182,13 +171,12 @@ export class Transport {
       return { error: redirectError(response, flight, attempt), retryable: false };
     }
     if (response.ok) return undefined;
-    const retryable = RETRY_STATUSES.includes(response.status);
-    const failure: AttemptFailure = {
-      error: apiError(response, text, path, attempt, requestId),
-      retryable,
-    };
-    const retryAfterMs = retryable ? retryAfterOf(response.headers.get('retry-after')) : undefined;
-    if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+    const details: ConnectApiErrorDetails = { status: response.status, body: text, requestId };
+    const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+    if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+    const error = ConnectApiError.fromResponse(`POST ${path} (${triesOf(attempt)})`, details);
+    const failure: AttemptFailure = { error, retryable: error.retryable };
+    if (error.retryable && retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
     return failure;
   }
 
@@ -248,7 +236,7 @@ export class Transport {
 
   /** A typed error for an attempt that got no response. */
   private describeThrown(error: unknown, path: string, attempts: number): ConnectError {
-    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+    const tries = triesOf(attempts);
     if (error === TIMED_OUT) {
       return new TimeoutError(
         `Connect did not answer POST ${path} within ${this.options.timeout} ms (${tries})`,
@@ -266,35 +254,6 @@ function closedError(path: string): ClientClosedError {
   return new ClientClosedError(`the client was closed before Connect answered POST ${path}`);
 }
 
-function apiError(
-  response: Response,
-  text: string,
-  path: string,
-  attempts: number,
-  requestId: string | undefined,
-): ConnectApiError {
-  const status = response.status;
-  const details: ConnectApiErrorDetails = { status, body: text };
-  if (requestId !== undefined) details.requestId = requestId;
-  const parsed = connectErrorBody(text);
-  if (parsed.code !== undefined) details.connectCode = parsed.code;
-  if (parsed.message !== undefined) details.connectMessage = parsed.message;
-  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-  const message = `Connect answered ${status} to POST ${path} (${tries})${parsed.message ? `: ${parsed.message}` : ''}`;
-  if (status === 400) return new BadRequestError(message, details);
-  if (status === 413) return new PayloadTooLargeError(message, details);
-  if (status === 401 || status === 403) return new AuthenticationError(message, details);
-  if (status === 429) {
-    const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
-    return new RateLimitError(
-      message,
-      retryAfterMs === undefined ? details : { ...details, retryAfterMs },
-    );
-  }
-  if (status >= 500) return new ServerError(message, details);
-  return new ConnectApiError(message, details);
-}
-
 /**
  * A 3xx, or what a runtime shows of one: a browser answers `redirect: 'manual'` with an opaque
  * response of status 0; a custom fetch that followed anyway marks the response `redirected`.
@@ -309,7 +268,7 @@ function isRedirect(response: Response): boolean {
 
 function redirectError(response: Response, flight: Flight, attempts: number): ConnectApiError {
   const { path, requestId } = flight;
-  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  const tries = triesOf(attempts);
   const details = { status: response.status, body: '', requestId };
   if (response.redirected) {
     // The fetch given to the client followed it: the request, key and all, reached the target.
@@ -340,19 +299,6 @@ function hostOf(url: string, base: string): string {
   return JSON.stringify(url.slice(0, 60));
 }
 
-/** Connect's `{"error":{"Message","Code"}}`, when the body is that. */
-function connectErrorBody(text: string): { code?: number; message?: string } {
-  try {
-    const error = (JSON.parse(text) as { error?: { Message?: unknown; Code?: unknown } }).error;
-    return {
-      ...(typeof error?.Code === 'number' ? { code: error.Code } : {}),
-      ...(typeof error?.Message === 'string' ? { message: error.Message } : {}),
-    };
-  } catch {
-    return {};
-  }
-}
-
 /** The network error without anything request-shaped hanging off it (the request holds the key). */
 function sanitizedCause(error: Error): Error {
   const copy = new Error(error.message);
@@ -366,4 +312,8 @@ function sanitizedCause(error: Error): Error {
     Object.assign(copy, { cause });
   }
   return copy;
+}
+
+function triesOf(attempts: number): string {
+  return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
 }

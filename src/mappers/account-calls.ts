@@ -1,3 +1,4 @@
+import type { Id } from '../leaf/values';
 import {
   type DisablePushTokenMessage,
   DisablePushTokenMessageSchema,
@@ -13,7 +14,6 @@ import type { ConnectUser } from '../schemas/wire';
 import { pushTokenText } from './device-token';
 import { jsonSafeCopy } from './json-copy';
 import type { MappedCall } from './mapped-call';
-import type { Id } from './values';
 
 /** The calls beyond identify, track and alias: groups, push tokens and subscriptions. */
 

@@ -1,4 +1,4 @@
-import { isPlainObject, isUsableString } from './values';
+import { isPlainObject, isUsableString } from '../leaf/values';
 
 /** Routes `context.device.token` to Connect's `apns`, `fcm` or `gcm` list. */
 

@@ -1,3 +1,5 @@
+import { canonicalTimezone } from '../leaf/timezone';
+import { type Id, isUsableString, looksLikeEmail } from '../leaf/values';
 import type { MappingOptions } from '../schemas/mapping-options';
 import type { IdentifyMessage, Traits } from '../schemas/messages';
 import { IdentifyMessageSchema } from '../schemas/messages';
@@ -10,9 +12,7 @@ import { type MappedCall, warning } from './mapped-call';
 import { splitName } from './name';
 import { type ResolvedMappingOptions, resolveMappingOptions } from './options';
 import { phoneText, toE164 } from './phone';
-import { canonicalTimezone } from './timezone';
 import { findTrait, groupReservedKeys, type ReservedKeys, type ReservedTrait } from './trait-keys';
-import { type Id, isUsableString, looksLikeEmail } from './values';
 
 const CALL = 'identify';
 

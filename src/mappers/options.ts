@@ -1,7 +1,7 @@
+import type { CountryCode } from '../leaf/phone-country';
 import { type MappingOptions, MappingOptionsSchema } from '../schemas/mapping-options';
 import { parseOrThrow } from '../schemas/parse';
 import type { AndroidPushField } from './device-token';
-import type { CountryCode } from './phone';
 
 /** {@link MappingOptions} with every default filled in. */
 export interface ResolvedMappingOptions {

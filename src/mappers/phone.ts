@@ -1,16 +1,11 @@
-import {
-  type CountryCode,
-  isSupportedCountry,
-  parsePhoneNumberFromString,
-} from 'libphonenumber-js/core';
-import { PHONE_METADATA } from './phone-metadata';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import type { CountryCode } from '../leaf/phone-country';
+import { PHONE_METADATA } from '../leaf/phone-metadata';
 
 /**
  * Normalizes phone numbers to E.164 with libphonenumber-js, on its "min" metadata without the
- * display formats (see ./phone-metadata).
+ * display formats (see ../leaf/phone-metadata).
  */
-
-export type { CountryCode };
 
 /**
  * A phone trait's value as text: usable strings trimmed, non-negative integers as digit strings.
@@ -52,17 +47,4 @@ export function toE164(text: string, defaultCountry?: CountryCode): string | und
     PHONE_METADATA,
   );
   return parsed?.isValid() ? parsed.number : undefined;
-}
-
-/**
- * True when libphonenumber-js knows `country` (an ISO 3166-1 alpha-2 code).
- *
- * @example
- * ```ts
- * isPhoneCountry('US'); // true
- * isPhoneCountry('XX'); // false
- * ```
- */
-export function isPhoneCountry(country: string): country is CountryCode {
-  return isSupportedCountry(country as CountryCode, PHONE_METADATA);
 }

@@ -3,8 +3,8 @@
  * user, the anonymous form and the browser's bound ids come in as arguments.
  */
 import { anonymousIdTime } from '../anonymous-id';
+import { type Id, isPlainObject } from '../leaf/values';
 import { reservedTraitOf } from '../mappers/trait-keys';
-import { type Id, isPlainObject } from '../mappers/values';
 
 /** The call types the proxy forwards to Connect. */
 export type ProxyCallType = 'identify' | 'track' | 'alias' | 'group';

@@ -1,17 +1,9 @@
 import { ANONYMOUS_ID_PATTERN } from '../anonymous-id';
 import type { ConnectClient } from '../client';
 import type { CallType } from '../delivery/events';
-import { RETRY_STATUSES } from '../delivery/retry-policy';
-import {
-  ClientClosedError,
-  ConnectApiError,
-  type ConnectError,
-  ConnectionError,
-  QueueFullError,
-  TimeoutError,
-  ValidationError,
-} from '../errors';
-import { type Id, isId, isPlainObject } from '../mappers/values';
+import { ConnectError, type ConnectErrorJson, ValidationError } from '../errors';
+import { type Id, isId, isPlainObject } from '../leaf/values';
+import type { OutgoingCall } from '../mappers/calls';
 import { invalid } from '../schemas/parse';
 import { type BindingCookieOptions, createBinder } from './binding';
 import { BodyError, parseJsonWithin, readLimitedText } from './body';
@@ -249,7 +241,7 @@ export function createConnectProxy<Context = unknown>(
         return;
       }
       try {
-        options.client.validate({ type: type as ProxyCallType, message });
+        options.client.validate({ type, message } as OutgoingCall);
         calls.push({ message: message as ProxyMessage, index });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -402,28 +394,14 @@ function forward(client: ConnectClient, type: CallType, message: ProxyMessage) {
  * succeed (Connect was down or slow, after the server client's own retries), or never will
  * (Connect refused it: 400, or the key was refused: 401/403).
  */
-function describe(error: unknown): {
-  code: string;
-  message: string;
-  status?: number;
-  retryable: boolean;
-} {
-  if (error instanceof ConnectApiError)
-    return {
-      code: error.code,
-      message: error.message,
-      status: error.status,
-      retryable: RETRY_STATUSES.includes(error.status),
-    };
-  const known = error as ConnectError;
+function describe(error: unknown): ConnectErrorJson {
+  if (error instanceof ConnectError) return error.toJSON();
+  // Not the SDK's (a bug): not worth another try until it is fixed.
   return {
-    code: typeof known?.code === 'string' ? known.code : 'error',
-    message: String(known?.message ?? error),
-    retryable:
-      error instanceof ConnectionError ||
-      error instanceof TimeoutError ||
-      error instanceof QueueFullError ||
-      error instanceof ClientClosedError,
+    name: 'Error',
+    code: 'error',
+    message: String((error as Error)?.message ?? error),
+    retryable: false,
   };
 }
 

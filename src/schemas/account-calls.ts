@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isPlainObject } from '../mappers/values';
+import { isPlainObject } from '../leaf/values';
 import { DeviceTokenSchema, IdSchema } from './messages';
 
 const MESSAGE_SHAPE = { error: 'the message must be an object' };

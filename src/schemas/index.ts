@@ -1,4 +1,10 @@
-/** zod (zod/mini) schemas of call input, options and Connect's wire payloads, with their inferred types. */
+/**
+ * `zendesk-connect/schemas`: zod (zod/mini) schemas of the calls' input and of Connect's wire
+ * payloads, with their inferred types, for apps that validate at their own edges. zod is an
+ * optional peer dependency of this door alone.
+ *
+ * @packageDocumentation
+ */
 
 export {
   type DisablePushTokenMessage,
@@ -11,14 +17,6 @@ export {
   type SubscriptionMessage,
   SubscriptionMessageSchema,
 } from './account-calls';
-export {
-  type ConnectClientOptions,
-  ConnectClientOptionsSchema,
-  type ConnectLogger,
-  type OutgoingCall,
-  type RetryPolicy,
-  RetryPolicySchema,
-} from './client-options';
 export { type MappingOptions, MappingOptionsSchema } from './mapping-options';
 export {
   type AliasMessage,
@@ -34,7 +32,6 @@ export {
   TrackMessageSchema,
   type Traits,
 } from './messages';
-export type { CallName } from './parse';
 export {
   type MappingWarning,
   type MappingWarningCode,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type CountryCode, isPhoneCountry } from '../mappers/phone';
+import { type CountryCode, isPhoneCountry } from '../leaf/phone-country';
 
 /** Schema of {@link MappingOptions}. */
 export const MappingOptionsSchema = z.object({

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { codePointLength, isPlainObject, isUsableString } from '../mappers/values';
+import { codePointLength, isPlainObject, isUsableString } from '../leaf/values';
 
 const ID_PROBLEM = 'must be a non-empty string or a finite number';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { isIanaTimezone } from '../mappers/timezone';
-import { codePointLength, isPlainObject } from '../mappers/values';
+import { isIanaTimezone } from '../leaf/timezone';
+import { codePointLength, isPlainObject } from '../leaf/values';
 
 /**
  * Schemas of the JSON bodies Connect accepts (`spec/connect-api.md`). The SDK's mappers only

@@ -1,27 +1,25 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/index';
+import { canonicalTimezone } from '../../src/leaf/timezone';
 import {
-  canonicalTimezone,
   codePointLength,
-  devicePlatform,
-  findTrait,
-  groupReservedKeys,
   isId,
   isPlainObject,
   isUsableString,
-  jsonSafeCopy,
   looksLikeEmail,
-  MAX_JSON_DEPTH,
+} from '../../src/leaf/values';
+import { devicePlatform, pushFieldFor, pushTokenText } from '../../src/mappers/device-token';
+import { jsonSafeCopy, MAX_JSON_DEPTH } from '../../src/mappers/json-copy';
+import { splitName } from '../../src/mappers/name';
+import { resolveMappingOptions } from '../../src/mappers/options';
+import { toE164 } from '../../src/mappers/phone';
+import { parseIso8601, toUnixSeconds } from '../../src/mappers/timestamp';
+import {
+  findTrait,
+  groupReservedKeys,
   normalizeTraitKey,
-  parseIso8601,
-  pushFieldFor,
-  pushTokenText,
   reservedTraitOf,
-  resolveMappingOptions,
-  splitName,
-  toE164,
-  toUnixSeconds,
-  ValidationError,
-} from '../../src/index';
+} from '../../src/mappers/trait-keys';
 
 describe('trait keys', () => {
   it('normalizes case and punctuation, keeping non-ASCII letters', () => {

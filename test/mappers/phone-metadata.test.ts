@@ -9,8 +9,8 @@ import fullMetadata from 'libphonenumber-js/metadata.min.json';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types
 import { withoutFormats } from '../../scripts/generate-phone-metadata.mjs';
+import { PHONE_METADATA } from '../../src/leaf/phone-metadata';
 import { toE164 } from '../../src/mappers/phone';
-import { PHONE_METADATA } from '../../src/mappers/phone-metadata';
 import { seededRandom } from '../support/seeded-random';
 
 /** E.164 with libphonenumber-js's own, complete "min" metadata: what toE164 must agree with. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapIdentify, phoneText, toE164 } from '../../src/index';
+import { mapIdentify } from '../../src/index';
+import { phoneText, toE164 } from '../../src/mappers/phone';
 import { validationIssues } from '../support/validation';
 
 type Options = Parameters<typeof mapIdentify>[1];

@@ -4,9 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import {
   ConnectClient,
-  ConnectEventSchema,
-  ConnectUserSchema,
-  DisableAllTokensBodySchema,
   mapAlias,
   mapDisablePushToken,
   mapGroup,
@@ -14,13 +11,18 @@ import {
   mapRegisterPushToken,
   mapSubscription,
   mapTrack,
-  PushTokenBodySchema,
-  parseIso8601,
-  reservedTraitOf,
-  SubscribeAllBodySchema,
-  SubscribeCampaignsBodySchema,
   ValidationError,
 } from '../../src/index';
+import { parseIso8601 } from '../../src/mappers/timestamp';
+import { reservedTraitOf } from '../../src/mappers/trait-keys';
+import {
+  ConnectEventSchema,
+  ConnectUserSchema,
+  DisableAllTokensBodySchema,
+  PushTokenBodySchema,
+  SubscribeAllBodySchema,
+  SubscribeCampaignsBodySchema,
+} from '../../src/schemas/index';
 
 // Keys a caller might send, reserved names in odd spellings, and keys that attack prototypes.
 const key = fc.oneof(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapTrack, parseIso8601, toUnixSeconds } from '../../src/index';
+import { mapTrack } from '../../src/index';
+import { parseIso8601, toUnixSeconds } from '../../src/mappers/timestamp';
 import { validationIssues } from '../support/validation';
 
 // The oracle for a valid date-time is the engine's own ISO parser. It cannot judge validity (V8

@@ -1,6 +1,6 @@
 import { rawTimeZones, timeZonesNames } from '@vvo/tzdb';
 import { describe, expect, it } from 'vitest';
-import { TIME_ZONE_GROUPS, TIME_ZONE_NAMES } from '../../src/mappers/timezone-data';
+import { TIME_ZONE_GROUPS, TIME_ZONE_NAMES } from '../../src/leaf/timezone-data';
 
 describe('the compact time zone data', () => {
   it('matches the installed @vvo/tzdb (run `node scripts/generate-timezones.mjs` after upgrading it)', () => {

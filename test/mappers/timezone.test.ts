@@ -1,6 +1,7 @@
 import { getTimeZones, rawTimeZones, timeZonesNames } from '@vvo/tzdb';
 import { describe, expect, it, vi } from 'vitest';
-import { canonicalTimezone, mapIdentify } from '../../src/index';
+import { mapIdentify } from '../../src/index';
+import { canonicalTimezone } from '../../src/leaf/timezone';
 
 // mapping.md: a name in @vvo/tzdb's `timeZonesNames` is sent in that list's spelling; a name that
 // is only a member of a zone's `group` (the UTC group included) is sent as that zone's main name.
@@ -25,7 +26,7 @@ const namesInOtherGroups = groups.flatMap(([main, members]) =>
  */
 async function freshTimezone() {
   vi.resetModules();
-  return import('../../src/mappers/timezone');
+  return import('../../src/leaf/timezone');
 }
 
 describe('canonicalTimezone against @vvo/tzdb', () => {

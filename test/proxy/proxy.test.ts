@@ -108,6 +108,7 @@ describe('createConnectProxy: forwarding', () => {
         failed: [
           {
             index: 0,
+            name: 'ServerError',
             code: 'server_error',
             status: 503,
             message: 'Connect answered 503 to POST /v2/track (1 attempt): injected failure (503)',
