@@ -1,4 +1,11 @@
+import type {
+  DisablePushTokenMessage,
+  GroupMessage,
+  RegisterPushTokenMessage,
+  SubscriptionMessage,
+} from '../schemas/account-calls';
 import type { MappingOptions } from '../schemas/mapping-options';
+import type { AliasMessage, IdentifyMessage, TrackMessage } from '../schemas/messages';
 import {
   mapDisablePushToken,
   mapGroup,
@@ -10,37 +17,54 @@ import { mapIdentify } from './identify';
 import type { MappedCall } from './mapped-call';
 import { mapTrack } from './track';
 
-/**
- * Every call the SDK sends, once: its mapper, the batch endpoint its messages share (`users`:
- * `/v2/identify/batch`; `events`: `/v2/track/batch`; `direct`: sent alone), and whether it is a
- * call of Segment's tracking API that pages and analytics.js send (`segment`). The call types,
- * the typed `beforeSend` calls, the client's dispatch and the proxy's forwarding derive from it.
- */
-export const CALLS = {
-  identify: { map: mapIdentify, lane: 'users', segment: true },
-  track: { map: mapTrack, lane: 'events', segment: true },
-  alias: { map: mapAlias, lane: 'users', segment: true },
-  group: { map: mapGroup, lane: 'users', segment: true },
-  registerPushToken: { map: mapRegisterPushToken, lane: 'direct', segment: false },
-  disablePushToken: { map: mapDisablePushToken, lane: 'direct', segment: false },
-  subscribe: {
-    map: (message: Parameters<typeof mapSubscription>[1]) => mapSubscription('subscribe', message),
-    lane: 'direct',
-    segment: false,
-  },
-  unsubscribe: {
-    map: (message: Parameters<typeof mapSubscription>[1]) =>
-      mapSubscription('unsubscribe', message),
-    lane: 'direct',
-    segment: false,
-  },
-} as const;
+/** The message each kind of call takes. */
+export interface CallMessages {
+  identify: IdentifyMessage;
+  track: TrackMessage;
+  alias: AliasMessage;
+  group: GroupMessage;
+  registerPushToken: RegisterPushTokenMessage;
+  disablePushToken: DisablePushTokenMessage;
+  subscribe: SubscriptionMessage;
+  unsubscribe: SubscriptionMessage;
+}
 
 /** The kinds of call the client sends. */
-export type CallType = keyof typeof CALLS;
+export type CallType = keyof CallMessages;
+
+/** Which requests a message can share. */
+export type Lane = 'users' | 'events' | 'direct';
+
+/** What the table knows of a call. */
+interface CallSpec<T extends CallType> {
+  map(message: CallMessages[T], options?: MappingOptions): MappedCall<string, unknown>;
+  lane: Lane;
+}
+
+/**
+ * Every call the SDK sends, once: its mapper and the batch endpoint its messages share (`users`:
+ * `/v2/identify/batch`; `events`: `/v2/track/batch`; `direct`: sent alone). The client's dispatch
+ * and `validate` derive from it; the proxy forwards the {@link SEGMENT_CALLS}.
+ */
+export const CALLS = {
+  identify: { map: mapIdentify, lane: 'users' },
+  track: { map: mapTrack, lane: 'events' },
+  alias: { map: mapAlias, lane: 'users' },
+  group: { map: mapGroup, lane: 'users' },
+  registerPushToken: { map: mapRegisterPushToken, lane: 'direct' },
+  disablePushToken: { map: mapDisablePushToken, lane: 'direct' },
+  subscribe: {
+    map: (message: SubscriptionMessage) => mapSubscription('subscribe', message),
+    lane: 'direct',
+  },
+  unsubscribe: {
+    map: (message: SubscriptionMessage) => mapSubscription('unsubscribe', message),
+    lane: 'direct',
+  },
+} as const satisfies { [T in CallType]: CallSpec<T> };
 
 /** The message a call of type `T` takes. */
-export type MessageOf<T extends CallType> = Parameters<(typeof CALLS)[T]['map']>[0];
+export type MessageOf<T extends CallType> = CallMessages[T];
 
 /**
  * A call as `beforeSend` sees it: its type and its Segment-style message, typed by the type.
@@ -53,13 +77,16 @@ export type MessageOf<T extends CallType> = Parameters<(typeof CALLS)[T]['map']>
  */
 export type OutgoingCall = { [T in CallType]: { type: T; message: MessageOf<T> } }[CallType];
 
-/** The calls of Segment's tracking API (what pages and analytics.js send). */
-export type SegmentCallType = {
-  [T in CallType]: (typeof CALLS)[T]['segment'] extends true ? T : never;
-}[CallType];
+/** The calls of Segment's tracking API that reach Connect: what pages and analytics.js send. */
+export const SEGMENT_CALLS = [
+  'identify',
+  'track',
+  'alias',
+  'group',
+] as const satisfies readonly CallType[];
 
-/** Which requests a message can share. */
-export type Lane = (typeof CALLS)[CallType]['lane'];
+/** A call of Segment's tracking API that reaches Connect. */
+export type SegmentCallType = (typeof SEGMENT_CALLS)[number];
 
 /** True for a string naming a call type. */
 export function isCallType(type: unknown): type is CallType {
