@@ -16,6 +16,7 @@ import { CALLS, isCallType, type MessageOf, mapCall, type OutgoingCall } from '.
 import type { MappedCall } from './mappers/mapped-call';
 import type { MappingOptions } from './schemas/mapping-options';
 import { invalid, issueAt } from './schemas/parse';
+import type { AnyEvents, PlannedTrackMessage, TrackingPlan } from './schemas/types';
 import type { MappingWarning } from './schemas/warning';
 
 /** Options of {@link ConnectClient.close}. */
@@ -43,7 +44,7 @@ export interface CloseOptions {
  * const report = await connect.close(); // { delivered: 2, failed: 0, dropped: 0 }
  * ```
  */
-export class ConnectClient {
+export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   private readonly queue: DeliveryQueue;
   private readonly emitter: Emitter;
   private readonly mapping: MappingOptions;
@@ -111,7 +112,7 @@ export class ConnectClient {
    * await connect.track({ userId: '019mr8mf4r', event: 'Signed Up', properties: { plan: 'Startup' } });
    * ```
    */
-  track(message: MessageOf<'track'>): Promise<DeliveryResult> {
+  track(message: PlannedTrackMessage<Plan>): Promise<DeliveryResult> {
     return this.call('track', message);
   }
 

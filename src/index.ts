@@ -35,6 +35,17 @@ export type {
 } from './schemas/account-calls';
 export type { MappingOptions } from './schemas/mapping-options';
 export type { AliasMessage, IdentifyMessage, TrackMessage, Traits } from './schemas/messages';
+export type {
+  AnyEvents,
+  DeviceContext,
+  DeviceToken,
+  PlannedTrackMessage,
+  PushPlatform,
+  SegmentContext,
+  SegmentFields,
+  TimestampInput,
+  TrackingPlan,
+} from './schemas/types';
 export type { MappingWarning, MappingWarningCode } from './schemas/warning';
 export type { ConnectEvent, ConnectUser } from './schemas/wire';
 export { VERSION } from './version';

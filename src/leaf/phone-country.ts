@@ -1,5 +1,5 @@
-import { type CountryCode, isSupportedCountry } from 'libphonenumber-js/core';
-import { PHONE_METADATA } from './phone-metadata';
+import { isSupportedCountry } from 'libphonenumber-js/core';
+import { type CountryCode, PHONE_METADATA } from './phone-metadata';
 
 /** The countries phone numbers can be read in: libphonenumber-js's list, on our metadata. */
 

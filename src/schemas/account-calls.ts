@@ -2,6 +2,13 @@ import * as z from 'zod/mini';
 import { isPlainObject } from '../leaf/values';
 import { DeviceTokenSchema, IdSchema } from './messages';
 
+export type {
+  DisablePushTokenMessage,
+  GroupMessage,
+  RegisterPushTokenMessage,
+  SubscriptionMessage,
+} from './types';
+
 const MESSAGE_SHAPE = { error: 'the message must be an object' };
 
 /** Schema of {@link GroupMessage}. */
@@ -62,44 +69,6 @@ export const SubscriptionMessageSchema = z.looseObject(
   MESSAGE_SHAPE,
 );
 
-/**
- * Puts a user in a group: Connect's identify with `group_id` and `group_attributes`.
- *
- * @example
- * ```ts
- * const message: GroupMessage = { userId: 'u1', groupId: 'acme', traits: { plan: 'enterprise' } };
- * ```
- */
-export type GroupMessage = z.input<typeof GroupMessageSchema>;
 
-/**
- * Registers a push token for a user on one platform.
- *
- * @example
- * ```ts
- * const message: RegisterPushTokenMessage = { userId: 'u1', platform: 'apns', token: 'a1b2c3' };
- * ```
- */
-export type RegisterPushTokenMessage = z.input<typeof RegisterPushTokenMessageSchema>;
 
-/**
- * Disables one push token of a user, or (`all: true`) every token on the platform.
- *
- * @example
- * ```ts
- * const one: DisablePushTokenMessage = { userId: 'u1', platform: 'fcm', token: 't1' };
- * const all: DisablePushTokenMessage = { userId: 'u1', platform: 'fcm', all: true };
- * ```
- */
-export type DisablePushTokenMessage = z.input<typeof DisablePushTokenMessageSchema>;
 
-/**
- * Subscribes or unsubscribes a user: from every campaign, or from the listed ones.
- *
- * @example
- * ```ts
- * const everything: SubscriptionMessage = { userId: 'u1' };
- * const some: SubscriptionMessage = { userId: 'u1', campaignIds: [12, 34] };
- * ```
- */
-export type SubscriptionMessage = z.input<typeof SubscriptionMessageSchema>;

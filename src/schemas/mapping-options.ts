@@ -19,20 +19,4 @@ export const MappingOptionsSchema = z.object({
   onInvalidPhone: z.optional(z.enum(['keep', 'drop', 'reject'])),
 });
 
-/**
- * How the mappers turn calls into Connect payloads.
- *
- * - `now`: the clock, in epoch milliseconds, for tracks without a timestamp. Default `Date.now`.
- * - `androidPushField`: where Android tokens go, `'fcm'` (default) or legacy `'gcm'`.
- * - `defaultCountry`: the country national phone numbers are read in, such as `'US'`.
- * - `onInvalidPhone`: a phone number that is not valid is sent as given (`'keep'`, default),
- *   left in attributes (`'drop'`), or refused with a `ValidationError` (`'reject'`); each but
- *   `'reject'` adds an `invalid_phone` warning.
- *
- * @example
- * ```ts
- * const options: MappingOptions = { defaultCountry: 'US', onInvalidPhone: 'drop' };
- * mapIdentify({ userId: 'u1', traits: { phone: '(415) 555-2671' } }, options);
- * ```
- */
-export type MappingOptions = z.input<typeof MappingOptionsSchema>;
+export type { MappingOptions } from './types';

@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 import { codePointLength, isPlainObject, isUsableString } from '../leaf/values';
+import type { Traits } from './types';
+
+export type { AliasMessage, IdentifyMessage, Traits, TrackMessage } from './types';
 
 const ID_PROBLEM = 'must be a non-empty string or a finite number';
 
@@ -15,26 +18,14 @@ function plainObject<T extends Record<string, unknown>>() {
   return z.custom<T>(isPlainObject, { error: 'must be a plain object' });
 }
 
-/**
- * User traits in Segment's shape. The reserved ones are found whatever their case and
- * punctuation (`first_name`, `First Name`, `FIRSTNAME` all count as `firstName`); every other
- * trait is sent to Connect as a custom attribute.
- */
-export interface Traits {
-  name?: unknown;
-  firstName?: unknown;
-  lastName?: unknown;
-  email?: unknown;
-  phone?: unknown;
-  phoneNumber?: unknown;
-  phones?: unknown;
-  timezone?: unknown;
-  [trait: string]: unknown;
-}
-
 /** A push token: a string, or raw bytes that are sent as lowercase hex. */
 export const DeviceTokenSchema = z.union(
-  [z.string(), z.instanceof(Uint8Array), z.instanceof(ArrayBuffer)],
+  [
+    z.string(),
+    // Any Uint8Array, a Node Buffer included (z.instanceof types it as Uint8Array<ArrayBuffer>).
+    z.custom<Uint8Array>((value) => value instanceof Uint8Array),
+    z.instanceof(ArrayBuffer),
+  ],
   { error: 'must be a string, a Uint8Array or an ArrayBuffer' },
 );
 
@@ -107,41 +98,5 @@ export const AliasMessageSchema = z.looseObject(
   MESSAGE_SHAPE,
 );
 
-/**
- * A Segment-style identify call: who the user is and what is known about them.
- * `userId` or, before sign-up, `anonymousId` is required.
- *
- * @example
- * ```ts
- * const message: IdentifyMessage = {
- *   userId: '019mr8mf4r',
- *   traits: { name: 'Michael Bolton', email: 'mbolton@example.com' },
- *   context: { device: { type: 'ios', token: 'XXXYYYZZZ' } },
- * };
- * ```
- */
-export type IdentifyMessage = z.input<typeof IdentifyMessageSchema>;
 
-/**
- * A Segment-style track call: something a user did.
- *
- * @example
- * ```ts
- * const message: TrackMessage = {
- *   userId: '019mr8mf4r',
- *   event: 'Signed Up',
- *   properties: { plan: 'Startup', source: 'Analytics Academy' },
- * };
- * ```
- */
-export type TrackMessage = z.input<typeof TrackMessageSchema>;
 
-/**
- * A Segment-style alias call: joins an earlier id (`previousId`, else `anonymousId`) to `userId`.
- *
- * @example
- * ```ts
- * const message: AliasMessage = { userId: '019mr8mf4r', previousId: 'anon-1' };
- * ```
- */
-export type AliasMessage = z.input<typeof AliasMessageSchema>;

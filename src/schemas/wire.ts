@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { isIanaTimezone } from '../leaf/timezone';
 import { codePointLength, isPlainObject } from '../leaf/values';
 
+export type { ConnectEvent, ConnectUser } from './types';
+
 /**
  * Schemas of the JSON bodies Connect accepts (`spec/connect-api.md`). The SDK's mappers only
  * produce bodies these accept; the emulator validates requests with them.
@@ -87,34 +89,4 @@ export const SubscribeCampaignsBodySchema = z.object({
     .check(z.refine((ids) => ids.length > 0, { error: 'must not be empty' })),
 });
 
-/**
- * A user as Connect stores it: the body of `POST /v2/identify`. An alias is a user body with
- * `previous_id` and nothing else.
- *
- * @example
- * ```ts
- * const user: ConnectUser = {
- *   user_id: '019mr8mf4r',
- *   first_name: 'Michael',
- *   last_name: 'Bolton',
- *   apns: ['XXXYYYZZZ'],
- *   attributes: { plan: 'pro' },
- * };
- * ```
- */
-export type ConnectUser = z.infer<typeof ConnectUserSchema>;
 
-/**
- * An event as Connect stores it: the body of `POST /v2/track`; `timestamp` is Unix seconds.
- *
- * @example
- * ```ts
- * const event: ConnectEvent = {
- *   user_id: '019mr8mf4r',
- *   event: 'Signed Up',
- *   properties: { plan: 'Startup' },
- *   timestamp: 1428323492.123,
- * };
- * ```
- */
-export type ConnectEvent = z.infer<typeof ConnectEventSchema>;

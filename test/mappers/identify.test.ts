@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapIdentify } from '../../src/index';
+import type { SegmentContext, Traits } from '../../src/schemas/types';
 import { validationIssues } from '../support/validation';
 
 const body = (
@@ -189,7 +190,8 @@ describe('mapIdentify: names', () => {
     ['', undefined, undefined],
     [42, undefined, undefined],
   ])('splits name %j', (name, first, last) => {
-    const user = body({ userId: 'u1', traits: { name } });
+    // Any value, as JavaScript callers may send: the types say string.
+    const user = body({ userId: 'u1', traits: { name } as Traits });
     expect(user.first_name).toBe(first);
     expect(user.last_name).toBe(last);
     expect('first_name' in user).toBe(first !== undefined);
@@ -368,7 +370,7 @@ describe('mapIdentify: timezone', () => {
     const both = mapIdentify({
       userId: 'u1',
       traits: { timezone: 'Mars' },
-      context: { timezone: 7 },
+      context: { timezone: 7 } as unknown as SegmentContext,
     });
     expect(both.body.timezone).toBeUndefined();
     expect(both.warnings.map((w) => w.field)).toStrictEqual([
@@ -471,7 +473,10 @@ describe('mapIdentify: the lastName trait', () => {
 
   it('stays in attributes when it is not usable, and name gives the last name', () => {
     expect(
-      body({ userId: 'u1', traits: { lastName: 42, last_name: ' ', name: 'Cher Sarkisian' } }),
+      body({
+        userId: 'u1',
+        traits: { lastName: 42, last_name: ' ', name: 'Cher Sarkisian' } as unknown as Traits,
+      }),
     ).toStrictEqual({
       user_id: 'u1',
       first_name: 'Cher',
@@ -608,7 +613,10 @@ describe('mapIdentify: email from the user id', () => {
 describe('mapIdentify: which timezone trait is read', () => {
   it('prefers a usable string in key order, and removes every timezone key when one is sent', () => {
     expect(
-      mapIdentify({ userId: 'u1', traits: { timezone: 5, time_zone: 'Europe/Berlin' } }),
+      mapIdentify({
+        userId: 'u1',
+        traits: { timezone: 5, time_zone: 'Europe/Berlin' } as unknown as Traits,
+      }),
     ).toStrictEqual({
       path: '/v2/identify',
       body: { user_id: 'u1', timezone: 'Europe/Berlin', attributes: {} },
