@@ -154,7 +154,8 @@ export class ConnectClient {
       flushInterval: parsed.flushInterval ?? 10,
       maxQueueSize: parsed.maxQueueSize ?? 10_000,
       maxConcurrentRequests: parsed.maxConcurrentRequests ?? 4,
-      send: (path, body, messageCount) => transport.send(path, body, messageCount),
+      send: (path, body, messageCount, messageIds) =>
+        transport.send(path, body, messageCount, messageIds),
       emitter: this.emitter,
     });
     if (this.logger) this.forwardToLogger(this.logger);
