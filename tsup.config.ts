@@ -31,4 +31,17 @@ export default defineConfig([
     format: ['esm'],
     platform: 'node',
   },
+  // `zendesk-connect import`: its libraries (commander, csv-parse, cli-progress) are bundled into
+  // this one file and are dev dependencies, so installing the library never pulls them in. They
+  // include CommonJS that requires Node's modules, hence a `require` for the ESM bundle.
+  {
+    ...shared,
+    entry: { 'zendesk-connect': 'src/node/zendesk-connect.ts' },
+    format: ['esm'],
+    platform: 'node',
+    noExternal: [...(shared.noExternal ?? []), 'commander', 'csv-parse', 'cli-progress'],
+    banner: {
+      js: "import { createRequire as __zcCreateRequire } from 'node:module'; const require = __zcCreateRequire(import.meta.url);",
+    },
+  },
 ]);
