@@ -3,7 +3,7 @@
  * otherwise (a log, a CI job), nothing with `--quiet`. Progress goes to stderr; stdout keeps the
  * summary.
  */
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 
 /** What progress shows. */
 export interface ProgressState {
@@ -63,16 +63,19 @@ export function startProgress(
       },
     };
   }
-  const bar = new SingleBar({
-    stream: stream as NodeJS.WriteStream,
-    format:
-      'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s | accepted {accepted} | failed {failed} | ETA {eta_formatted}',
-    barsize: 30,
-    hideCursor: true,
-    etaBuffer: 50,
-    fps: 10,
-    clearOnComplete: false,
-  });
+  const bar = new SingleBar(
+    {
+      stream: stream as NodeJS.WriteStream,
+      format:
+        'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s | accepted {accepted} | failed {failed} | ETA {eta_formatted}',
+      barsize: 30,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 10,
+      clearOnComplete: false,
+    },
+    Presets.shades_classic,
+  );
   const payload = (state: ProgressState) => ({
     rows: state.rows,
     rate: rate(state),

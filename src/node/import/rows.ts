@@ -37,8 +37,8 @@ export function ndjsonRow(line: string): RowOutcome {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
-  } catch (error) {
-    return { kind: 'invalid', field: '', message: `not JSON: ${(error as Error).message}` };
+  } catch {
+    return { kind: 'invalid', field: '', message: 'is not valid JSON' };
   }
   if (!isObject(parsed)) {
     return { kind: 'invalid', field: '', message: 'must be a JSON object (a Segment call)' };
