@@ -365,10 +365,17 @@ async function importRows(
     const clientGuid = headers['X-Outbound-GUID'] as string;
     const guid = guidOf.get(clientGuid) ?? clientGuid;
     if (stopping) throw notSent();
-    if (limiter) await limiter.wait(init.signal);
     const before = checkpoint.requestSending(guid);
-    // The request and its rows are on disk before it leaves.
-    await checkpoint.commit();
+    try {
+      // The request and its rows are on disk before it leaves…
+      await checkpoint.commit();
+      // …and it leaves no sooner than --rate allows (waiting after the commit, which requests
+      // share, so that they do not leave in a bunch when it ends).
+      if (limiter) await limiter.wait(init.signal);
+    } catch (error) {
+      checkpoint.requestNotSent(guid, before);
+      throw error;
+    }
     if (stopping || init.signal?.aborted) {
       checkpoint.requestNotSent(guid, before);
       throw notSent();
