@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Checkpoint } from '../../src/node/import/checkpoint';
@@ -88,6 +88,25 @@ describe('import limits', () => {
     await expect(cancelled).rejects.toThrow('stop');
     await Promise.all(waits);
     expect(started).toEqual([0, 1, 2]);
+  });
+
+  it('a torn checkpoint write leaves the other file, the last whole checkpoint, in force', async () => {
+    const path = join(scratch(), 'checkpoint');
+    const identity = { inputs: [], options: {} };
+    const sink = { flush: () => 0, sync: async () => 0 };
+    const checkpoint = Checkpoint.load(path, identity, 10, sink);
+    checkpoint.settle(0, 'accepted');
+    await checkpoint.commit(); // sequence 1: checkpoint.b
+    checkpoint.settle(1, 'accepted');
+    await checkpoint.commit(); // sequence 2: checkpoint
+    expect(Checkpoint.read(path)).toMatchObject({ sequence: 2, low: 2 });
+    // A crash in the middle of the next write (to checkpoint.b) leaves half of it.
+    checkpoint.settle(2, 'accepted');
+    await checkpoint.commit();
+    const text = readFileSync(`${path}.b`, 'utf8');
+    writeFileSync(`${path}.b`, text.slice(0, text.length / 2));
+    expect(Checkpoint.read(path)).toMatchObject({ sequence: 2, low: 2 });
+    expect(Checkpoint.load(path, identity, 10, sink).low).toBe(2);
   });
 
   it('a checkpoint that is not one is refused with one clear line', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Checkpoint } from '../../src/node/import/checkpoint';
 import { type ConnectEmulatorServer, startConnectEmulatorServer } from '../../src/node/testing';
 import { createConnectEmulator, type EmulatedWrite } from '../../src/testing/index';
 import {
@@ -73,7 +74,8 @@ describe('zendesk-connect import resumes where it stopped', () => {
     const beforeResume = server.emulator.writes.length;
     expect(beforeResume).toBeLessThan(valid);
     // The checkpoint names the requests that were on the wire.
-    const saved = JSON.parse(readFileSync(`${input}.checkpoint`, 'utf8'));
+    const saved = Checkpoint.read(`${input}.checkpoint`);
+    if (!saved) throw new Error('no checkpoint');
     expect(saved.complete).toBe(false);
     expect(saved.ambiguous.length).toBeGreaterThan(0);
     const ambiguousGuids = new Set(saved.ambiguous.map((r: { guid: string }) => r.guid));
@@ -93,7 +95,7 @@ describe('zendesk-connect import resumes where it stopped', () => {
     expect(unique).toHaveLength(valid);
     // Resent rows are exactly those of the saved ambiguous requests, under their GUIDs.
     expect(resent.length).toBe(summary.run.resent);
-    for (const write of resent) expect(ambiguousGuids.has(write.requestId)).toBe(true);
+    for (const write of resent) expect(ambiguousGuids.has(write.requestId ?? '')).toBe(true);
     // Each user's rows arrived in file order, across the crash.
     expect(appliedRowsByUser(unique)).toEqual(expectedRowsByUser(generated));
     // The failed-rows file holds each invalid row once.

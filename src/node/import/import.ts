@@ -4,7 +4,6 @@
  * that a crashed or interrupted import continues where it stopped. See ./checkpoint.ts for what
  * is saved when, and docs/import.md for the command.
  */
-import { unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConnectClient } from '../../client';
 import type { FetchLike } from '../../delivery/transport';
@@ -278,13 +277,7 @@ async function importRows(
   const first = (files[0] as InputFile).name;
   const checkpointPath = options.checkpoint ?? `${first}.checkpoint`;
   const failedPath = options.failedFile ?? `${first}.failed.ndjson`;
-  if (options.restart) {
-    try {
-      unlinkSync(checkpointPath);
-    } catch {
-      // Nothing to forget.
-    }
-  }
+  if (options.restart) Checkpoint.remove(checkpointPath);
   const identity = {
     inputs: files.map((file) => ({
       name: resolve(file.name),
