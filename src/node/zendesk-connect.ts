@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { VERSION } from '../version';
+import { VERSION } from '../index';
 import { type ImportOptions, type ImportSummary, runImport } from './import/import';
 import { ImportUsageError } from './import/inputs';
 import type { ProgressMode } from './import/progress';

@@ -5,10 +5,15 @@
  * is saved when, and docs/import.md for the command.
  */
 import { resolve } from 'node:path';
-import { ConnectClient } from '../../client';
-import type { FetchLike } from '../../delivery/transport';
-import { BadRequestError, PayloadTooLargeError, ValidationError } from '../../errors';
-import type { ConnectClientOptions } from '../../schemas/client-options';
+// Only the package's public root: the importer is a user of the client like any other.
+import {
+  BadRequestError,
+  ConnectClient,
+  type ConnectClientOptions,
+  type FetchLike,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../../index';
 import { Checkpoint, type RowCounts } from './checkpoint';
 import {
   describeInputs,
