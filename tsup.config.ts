@@ -28,6 +28,12 @@ const shared: Options = {
   noExternal: ['zod', 'libphonenumber-js'],
 };
 
+/**
+ * The two commands are programs, not libraries: minified, without source maps (the library they
+ * bundle is mapped in its own files), so the install stays small.
+ */
+const COMMAND: Options = { minify: true, sourcemap: false };
+
 export default defineConfig([
   { ...shared, entry: doors, format: ['esm'], dts: true },
   { ...shared, entry: doors, format: ['cjs'], dts: true, splitting: true },
@@ -36,5 +42,20 @@ export default defineConfig([
     entry: { 'connect-emulator': 'src/node/cli.ts' },
     format: ['esm'],
     platform: 'node',
+    ...COMMAND,
+  },
+  // `zendesk-connect import`: its libraries (commander, csv-parse, cli-progress) are bundled into
+  // this one file and are dev dependencies, so installing the library never pulls them in. They
+  // include CommonJS that requires Node's modules, hence a `require` for the ESM bundle.
+  {
+    ...shared,
+    entry: { 'zendesk-connect': 'src/node/zendesk-connect.ts' },
+    format: ['esm'],
+    platform: 'node',
+    ...COMMAND,
+    noExternal: [...(shared.noExternal ?? []), 'commander', 'csv-parse', 'cli-progress'],
+    banner: {
+      js: "import { createRequire as __zcCreateRequire } from 'node:module'; const require = __zcCreateRequire(import.meta.url);",
+    },
   },
 ]);

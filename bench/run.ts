@@ -27,6 +27,7 @@ if (!existsSync(`${ROOT}dist/index.js`)) {
 // Imported only now: the benchmarks import the peers, which may just have been installed.
 const { measureColdStart } = await import('./cold-start');
 const { measureDelivery, measureFaults } = await import('./delivery');
+const { measureImport } = await import('./import');
 const { measureMapping } = await import('./mapping');
 const { measureMemory } = await import('./memory');
 const { markdownTable, printSection, targetTable } = await import('./lib/report');
@@ -38,6 +39,7 @@ for (const measure of [
   measureMapping,
   measureDelivery,
   measureFaults,
+  measureImport,
   measureSizes,
   measureColdStart,
   measureMemory,

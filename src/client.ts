@@ -80,7 +80,8 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
     });
     this.queue = new DeliveryQueue({
       ...resolved,
-      send: (path, body, messageCount) => transport.send(path, body, messageCount),
+      send: (path, body, messageCount, messageIds) =>
+        transport.send(path, body, messageCount, messageIds),
       emitter: this.emitter,
     });
     if (this.logger) this.forwardToLogger(this.logger);

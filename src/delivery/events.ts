@@ -26,8 +26,18 @@ export interface ConnectClientEvents {
   };
   /** The mapping warned about a call (it was still sent). */
   warning: { warning: MappingWarning; messageId: string; type: CallType };
-  /** A request (one attempt) is being sent. */
-  request: { path: string; requestId: string; attempt: number; messageCount: number };
+  /**
+   * A request (one attempt) is about to be sent: emitted before `fetch` is called, with the ids
+   * of the messages it carries (`messageId`s, in the body's order). Every attempt of one request
+   * carries the same `requestId` (its `X-Outbound-GUID`).
+   */
+  request: {
+    path: string;
+    requestId: string;
+    attempt: number;
+    messageCount: number;
+    messageIds: readonly string[];
+  };
   /** Connect answered an attempt. */
   response: {
     path: string;

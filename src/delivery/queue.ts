@@ -103,8 +103,13 @@ export interface DeliveryQueueOptions {
   flushInterval: number;
   maxQueueSize: number;
   maxConcurrentRequests: number;
-  /** Sends one request: a JSON body of `messageCount` messages. */
-  send(path: string, body: string, messageCount: number): Promise<SendResult>;
+  /** Sends one request: a JSON body of `messageCount` messages, whose ids are `messageIds`. */
+  send(
+    path: string,
+    body: string,
+    messageCount: number,
+    messageIds: readonly string[],
+  ): Promise<SendResult>;
   emitter: Emitter;
 }
 
@@ -368,7 +373,12 @@ export class DeliveryQueue {
     if (!first) return;
     const lone = batch.length === 1;
     const path = lone ? first.path : BATCH_PATHS[first.lane as Exclude<Lane, 'direct'>];
-    const result = await this.options.send(path, lone ? first.json : joined(batch), batch.length);
+    const result = await this.options.send(
+      path,
+      lone ? first.json : joined(batch),
+      batch.length,
+      batch.map((entry) => entry.message.messageId),
+    );
     for (const entry of batch) entry.attempts += result.attempts;
     if (result.ok) {
       for (const entry of batch) this.deliver(entry);

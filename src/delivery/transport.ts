@@ -59,6 +59,7 @@ interface Flight {
   requestId: string;
   body: string;
   messageCount: number;
+  messageIds: readonly string[];
 }
 
 /** Why an attempt's race ended without a response. */
@@ -96,9 +97,14 @@ export class Transport {
 
   /**
    * POSTs a JSON `body` of `messageCount` messages to `path` (`/v2/…`), with one
-   * `X-Outbound-GUID` for every attempt.
+   * `X-Outbound-GUID` for every attempt. `messageIds` name those messages in `request` events.
    */
-  async send(path: string, body: string, messageCount: number): Promise<SendResult> {
+  async send(
+    path: string,
+    body: string,
+    messageCount: number,
+    messageIds: readonly string[] = [],
+  ): Promise<SendResult> {
     const { retry, emitter, signal } = this.options;
     const flight: Flight = {
       path,
@@ -106,6 +112,7 @@ export class Transport {
       requestId: crypto.randomUUID(),
       body,
       messageCount,
+      messageIds,
     };
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -148,7 +155,13 @@ export class Transport {
     const { emitter } = this.options;
     const { path, requestId } = flight;
     if (emitter.has('request')) {
-      emitter.emit('request', { path, requestId, attempt, messageCount: flight.messageCount });
+      emitter.emit('request', {
+        path,
+        requestId,
+        attempt,
+        messageCount: flight.messageCount,
+        messageIds: flight.messageIds,
+      });
     }
     const attemptStarted = Date.now();
     let response: Response;

@@ -4,7 +4,7 @@
  * how much, and whether every door type-checks and runs in the module setups people use.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ const npm = (cwd: string, ...args: string[]) =>
   });
 
 function bytesUnder(path: string): number {
-  const stat = statSync(path);
+  const stat = lstatSync(path); // a link in .bin is not a second copy
   if (!stat.isDirectory()) return stat.size;
   return readdirSync(path).reduce((sum, name) => sum + bytesUnder(join(path, name)), 0);
 }
