@@ -46,8 +46,9 @@ export const POST = createConnectProxy({
   client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
   // Required: the signed-in user's id from your session, or null for a visitor.
   currentUser: (request) => sessionUserId(request),
-  // 32+ random characters: binds each anonymous id to the browser that first used it.
-  secret: process.env.CONNECT_PROXY_SECRET!,
+  // Required: 32+ random characters binding each anonymous id to the browser that first used
+  // it. An unset variable throws at start-up; only `secret: false` runs without it.
+  secret: process.env.CONNECT_PROXY_SECRET,
 });
 // #endregion
 
@@ -55,7 +56,7 @@ export const POST = createConnectProxy({
 export const withGroups = createConnectProxy({
   client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
   currentUser: (request) => sessionUserId(request),
-  secret: process.env.CONNECT_PROXY_SECRET!,
+  secret: process.env.CONNECT_PROXY_SECRET,
   // Runs after the identity rules, and can only refuse more.
   authorize: async ({ message, user }) =>
     message.type !== 'group' || (user !== undefined && (await isMember(user, message.groupId))),

@@ -40,7 +40,7 @@ export type FetchHandler<Req extends IncomingMessage = IncomingMessage> = (
  *     createConnectProxy<SignedInRequest>({
  *       client,
  *       currentUser: (_request, req) => req?.user?.id, // undefined for a visitor
- *       secret: process.env.CONNECT_PROXY_SECRET!,
+ *       secret: process.env.CONNECT_PROXY_SECRET, // unset: throws at start-up
  *     }),
  *   ),
  * );

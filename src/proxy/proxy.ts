@@ -62,17 +62,21 @@ export interface ConnectProxyOptions<Context = unknown> {
     context: Context | undefined,
   ) => CurrentUser | Promise<CurrentUser>;
   /**
-   * A random string of at least 32 characters, kept on the server. With it the proxy binds each
-   * anonymous id to the browser that first used it (an HttpOnly, signed, SameSite cookie) and
-   * refuses the id from any other browser. Default: none (anonymous ids are not bound).
+   * Required: a random string of at least 32 characters kept on the server (`openssl rand -hex
+   * 32`), or `false` to opt out. With it the proxy binds each anonymous id to the browser that
+   * first used it (an HttpOnly, signed, SameSite cookie), refuses the id from any other browser,
+   * and, once the id was aliased into a user, refuses it unless that user is signed in. A missing
+   * value (`undefined`: an unset environment variable) throws at creation, so
+   * `secret: process.env.CONNECT_PROXY_SECRET` is safe as written. `false` runs without binding:
+   * an anonymous id is then a bearer token, writable by whoever learns it.
    */
-  secret?: string;
+  secret: string | false | undefined;
   /**
-   * With `secret`: how long after its creation (read from the id) an anonymous id may still be
+   * With a `secret`: how long after its creation (read from the id) an anonymous id may still be
    * bound by the first browser that sends it, in ms. Default 10 minutes.
    */
   bindWindow?: number;
-  /** With `secret`: the binding cookie's name, `SameSite` and `Secure`. Default: see {@link BindingCookieOptions}. */
+  /** With a `secret`: the binding cookie's name, `SameSite` and `Secure`. Default: see {@link BindingCookieOptions}. */
   cookie?: BindingCookieOptions;
   /**
    * The form an anonymous id must have. Default: the browser client's, a lower-case UUID v7
@@ -124,7 +128,8 @@ export interface ProxyIssue {
  * maps and forwards through its client and answers 200 once Connect accepted every message, 502
  * naming the failed ones (each with `retryable`), or 202 at once when `waitUntil` is given.
  *
- * @throws {ValidationError} when `currentUser` is missing or `secret` is too short.
+ * @throws {ValidationError} when `currentUser` is missing, or `secret` is missing or shorter than
+ * 32 characters (only `secret: false` runs without it).
  * @example
  * ```ts
  * // app/api/connect/[...path]/route.ts (Next.js)
@@ -148,11 +153,22 @@ export function createConnectProxy<Context = unknown>(
       "must be a function returning the signed-in user's id for a request, or null for a visitor (a site without sign-in passes () => null)",
     );
   }
+  if (options.secret === undefined) {
+    throw invalid(
+      CALL,
+      'secret',
+      'is missing (undefined: is its environment variable set?): pass a random string of at least 32 characters, or secret: false to run without binding anonymous ids to their browser',
+    );
+  }
   if (
-    options.secret !== undefined &&
+    options.secret !== false &&
     !(typeof options.secret === 'string' && options.secret.length >= 32)
   ) {
-    throw invalid(CALL, 'secret', 'must be a random string of at least 32 characters');
+    throw invalid(
+      CALL,
+      'secret',
+      'must be a random string of at least 32 characters, or false to opt out',
+    );
   }
   const maxBodyBytes = options.maxBodyBytes ?? 512 * 1024;
   const maxDepth = options.maxDepth ?? 32;
@@ -167,7 +183,7 @@ export function createConnectProxy<Context = unknown>(
     : ANONYMOUS_ID_PATTERN;
   const isAnonymousForm = (id: Id) => typeof id === 'string' && pattern.test(id);
   const binder =
-    options.secret === undefined ? undefined : createBinder(options.secret, options.cookie);
+    options.secret === false ? undefined : createBinder(options.secret, options.cookie);
 
   return async (request, context) => {
     const url = new URL(request.url);

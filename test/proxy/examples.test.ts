@@ -61,6 +61,24 @@ describe('the proxy examples', () => {
     }
   });
 
+  it('Express and Next.js: an unset CONNECT_PROXY_SECRET throws at start-up instead of running unbound', async () => {
+    const client = new ConnectClient({
+      apiKey: 'example-key',
+      fetch: createConnectEmulator().fetch,
+    });
+    expect(() =>
+      createApp(client, { secret: undefined, authenticate: (_req, _res, next) => next() }),
+    ).toThrow(/`secret` is missing/);
+    const saved = { ...process.env };
+    process.env.CONNECT_API_KEY = 'example-key';
+    delete process.env.CONNECT_PROXY_SECRET;
+    try {
+      await expect(import('../../examples/nextjs-route')).rejects.toThrow(/`secret` is missing/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('Express: the example starts as a program (Express 5 routes included)', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'examples/express-server.ts'], {
       env: {
@@ -94,7 +112,9 @@ describe('the proxy examples', () => {
   it("Express 5: a bare '/api/connect/*' throws at start-up; '/api/connect/*splat' serves", async () => {
     const emulator = createConnectEmulator();
     const client = new ConnectClient({ apiKey: 'example-key', fetch: emulator.fetch });
-    const listener = toNodeListener(createConnectProxy({ client, currentUser: () => 'u1' }));
+    const listener = toNodeListener(
+      createConnectProxy({ client, currentUser: () => 'u1', secret: false }),
+    );
     expect(() => express().all('/api/connect/*', listener)).toThrow();
     const app = express().all('/api/connect/*splat', listener);
     const server = app.listen(0, '127.0.0.1');

@@ -27,7 +27,7 @@ const currentUser = (request: Request) => {
   return user === 'five' ? 5 : user;
 };
 const proxies = {
-  open: createConnectProxy({ client, currentUser }),
+  open: createConnectProxy({ client, currentUser, secret: false }),
   secret: createConnectProxy({ client, currentUser, secret: SECRET }),
 };
 

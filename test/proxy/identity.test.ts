@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newAnonymousId } from '../../src/anonymous-id';
-import { ConnectClient } from '../../src/index';
+import { ConnectClient, ValidationError } from '../../src/index';
 import { type ConnectProxyOptions, createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
 
@@ -14,8 +14,7 @@ const VICTIM = 'u-victim';
 const MALLORY = 'u-mallory';
 const SECRET = 'test-secret-0123456789abcdef-0123456789abcdef';
 
-type Options = Omit<ConnectProxyOptions, 'client' | 'currentUser'> &
-  Partial<Pick<ConnectProxyOptions, 'currentUser'>>;
+type Options = Partial<Omit<ConnectProxyOptions, 'client'>>;
 
 /** A proxy whose signed-in user is the request's `x-session-user` header (a number when it parses as one). */
 function setUp(options: Options = {}) {
@@ -28,6 +27,7 @@ function setUp(options: Options = {}) {
   const proxy = createConnectProxy({
     client,
     currentUser: (request) => request.headers.get('x-session-user'),
+    secret: false,
     ...options,
   });
   /** A browser: its own cookie jar, signed in as `user` (or a visitor). */
@@ -563,5 +563,43 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
     expect(() => createConnectProxy({ client, currentUser: () => null, secret: 'short' })).toThrow(
       'createConnectProxy: `secret` must be a random string of at least 32 characters',
     );
+  });
+
+  it('a missing secret (an unset environment variable) throws at creation, naming the field; only secret: false opts out', async () => {
+    const client = new ConnectClient({ apiKey: 'k', fetch: createConnectEmulator().fetch });
+    const env: Record<string, string | undefined> = {};
+    let thrown: unknown;
+    try {
+      // What `secret: process.env.CONNECT_PROXY_SECRET!` gives when the variable is not set.
+      createConnectProxy({ client, currentUser: () => null, secret: env.UNSET as string });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as ValidationError).issues).toStrictEqual([
+      {
+        path: 'secret',
+        message: expect.stringMatching(/^createConnectProxy: `secret` is missing/),
+      },
+    ]);
+    expect(() => createConnectProxy({ client, currentUser: () => null } as never)).toThrow(
+      ValidationError,
+    );
+    for (const secret of [true, '', null, 0]) {
+      expect(() =>
+        createConnectProxy({ client, currentUser: () => null, secret: secret as never }),
+      ).toThrow(/`secret`/);
+    }
+    // The explicit opt-out: anonymous ids are bearer tokens (no cookie is set).
+    const open = createConnectProxy({ client, currentUser: () => null, secret: false });
+    const response = await open(
+      new Request(`${ORIGIN}/api/connect/track`, {
+        method: 'POST',
+        headers: { origin: ORIGIN },
+        body: JSON.stringify({ anonymousId: newAnonymousId(Date.now()), event: 'e' }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toBeNull();
   });
 });

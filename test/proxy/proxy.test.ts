@@ -20,7 +20,12 @@ function setUp(
     fetch: emulator.fetch,
     ...clientOptions,
   });
-  const proxy = createConnectProxy({ client, currentUser: () => SIGNED_IN, ...options });
+  const proxy = createConnectProxy({
+    client,
+    currentUser: () => SIGNED_IN,
+    secret: false,
+    ...options,
+  });
   const send = (path: string, body: unknown, init: RequestInit = {}) =>
     proxy(
       new Request(`${URL_BASE}${path}`, {
