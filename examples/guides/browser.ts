@@ -3,6 +3,11 @@
 declare function sessionUserId(request: Request): Promise<string | null>;
 declare function isMember(userId: string | number, groupId: unknown): Promise<boolean>;
 declare function showBanner(text: string): void;
+/** Your store of aliases (a table: anonymous id → user id). */
+declare const aliasStore: {
+  userOf(anonymousId: string): Promise<string | undefined>;
+  save(anonymousId: string, userId: string): Promise<void>;
+};
 
 // #region page
 import { createBrowserClient, EndpointError } from 'zendesk-connect/browser';
@@ -60,6 +65,27 @@ export const withGroups = createConnectProxy({
   // Runs after the identity rules, and can only refuse more.
   authorize: async ({ message, user }) =>
     message.type !== 'group' || (user !== undefined && (await isMember(user, message.groupId))),
+});
+
+// #endregion
+
+// #region aliases
+// Every instance, every restart: an anonymous id aliased into a user is written only by that user.
+export const withAliasStore = createConnectProxy({
+  client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
+  currentUser: (request) => sessionUserId(request),
+  secret: process.env.CONNECT_PROXY_SECRET,
+  authorize: async ({ message, writes, user }) => {
+    for (const { id, kind } of writes) {
+      if (kind !== 'anonymous') continue;
+      const owner = await aliasStore.userOf(String(id));
+      if (owner !== undefined && owner !== String(user)) return false;
+      // An alias (its user is the signed-in one): from now on the id is that user's.
+      if (message.type === 'alias' && user !== undefined)
+        await aliasStore.save(String(id), String(user));
+    }
+    return true;
+  },
 });
 
 // #endregion

@@ -8,6 +8,7 @@ import { invalid } from '../schemas/parse';
 import { type BindingCookieOptions, createBinder } from './binding';
 import { BodyError, parseJsonWithin, readLimitedText } from './body';
 import {
+  createAliasMemory,
   type IdentityContext,
   isNewAnonymousId,
   type ProxyCallType,
@@ -23,6 +24,8 @@ export type { BindingCookieOptions, ProxyCallType, ProxyRefusalReason, ProxyWrit
 const FORWARDED: readonly ProxyCallType[] = ['identify', 'track', 'alias', 'group'];
 const SKIPPED = new Set(['page', 'screen']);
 const CALL = 'createConnectProxy';
+/** How many aliases (anonymous id → user) one proxy remembers, the oldest forgotten first. */
+const ALIAS_MEMORY = 10_000;
 
 /** A Segment-style message as the proxy received it. */
 export type ProxyMessage = Record<string, unknown> & { type: ProxyCallType };
@@ -119,8 +122,10 @@ export interface ProxyIssue {
  * user ids (`userId`, else `anonymousId`; an alias also `previousId`), and it is forwarded only
  * when the request may write every one: a user id only when it is `currentUser(request)`; an
  * anonymous id only in the browser client's form (and, with `secret`, only from the browser it is
- * bound to); so an alias only from an anonymous id to the signed-in user. `authorize` can refuse
- * more. Any refusal refuses the whole request: 403 `{ error: { code: 'forbidden', reason, index,
+ * bound to); so an alias only from an anonymous id to the signed-in user. An anonymous id once
+ * aliased into a user is that user's: written only while that user is signed in (the binding
+ * cookie records it, and each proxy remembers the last 10,000 aliases it forwarded). `authorize`
+ * can refuse more. Any refusal refuses the whole request: 403 `{ error: { code: 'forbidden', reason, index,
  * field, message } }`, and nothing of it is forwarded.
  *
  * Before that it refuses a body over `maxBodyBytes` (413); one that is not JSON, too deep or not
@@ -184,6 +189,7 @@ export function createConnectProxy<Context = unknown>(
   const isAnonymousForm = (id: Id) => typeof id === 'string' && pattern.test(id);
   const binder =
     options.secret === false ? undefined : createBinder(options.secret, options.cookie);
+  const aliases = createAliasMemory(ALIAS_MEMORY);
 
   return async (request, context) => {
     const url = new URL(request.url);
@@ -285,25 +291,26 @@ export function createConnectProxy<Context = unknown>(
     }
     const user = signedIn ?? undefined;
     const now = Date.now();
-    const bound = binder ? await binder.read(request) : [];
-    const claimed = new Set<string>();
+    const written = calls.map(({ message }) => writesOf(message.type, message));
+    const binding = binder
+      ? await binder.open(request, anonymousIdsOf(calls, written, isAnonymousForm), user)
+      : undefined;
     const identity: IdentityContext = {
       user,
       isAnonymousForm,
-      ...(binder
+      aliasedInto: (id) => aliases.get(id),
+      ...(binding
         ? {
             binding: {
-              bound: new Set(bound),
+              holds: (id: string) => binding.holds(id),
               isNew: (id: string) => isNewAnonymousId(id, now, bindWindow),
-              claim: (id: string) => {
-                claimed.add(id);
-              },
+              claim: (id: string) => binding.claim(id),
             },
           }
         : {}),
     };
-    const checked = calls.map(({ message, index }) => {
-      const writes = writesOf(message.type, message);
+    const checked = calls.map(({ message, index }, i) => {
+      const writes = written[i] ?? [];
       return {
         message,
         index,
@@ -335,11 +342,19 @@ export function createConnectProxy<Context = unknown>(
         );
       }
     }
-    const headers = { ...cors };
-    if (binder && claimed.size > 0) {
-      const ids = [...bound.filter((id) => !claimed.has(id)), ...claimed];
-      headers['set-cookie'] = await binder.cookie(ids, request);
+    // Every message may be sent. An alias makes its anonymous id the signed-in user's for good:
+    // remember it here and in the browser's binding, so no one else may write that id again.
+    for (const { message, writes } of checked) {
+      if (message.type !== 'alias' || user === undefined) continue;
+      for (const { id, kind } of writes) {
+        if (kind !== 'anonymous') continue;
+        aliases.remember(String(id), String(user));
+        binding?.alias(id as string);
+      }
     }
+    const headers = { ...cors };
+    const cookie = await binding?.cookie();
+    if (cookie !== undefined) headers['set-cookie'] = cookie;
 
     const deliveries = calls.map(({ message }) => {
       try {
@@ -370,6 +385,22 @@ export function createConnectProxy<Context = unknown>(
     }
     return Response.json({ accepted: calls.length, skipped }, { status: 200, headers });
   };
+}
+
+/** The anonymous ids (in the anonymous form) the messages write or carry: what the binding is asked about. */
+function anonymousIdsOf(
+  calls: readonly { message: ProxyMessage }[],
+  written: readonly (readonly ProxyWrite[])[],
+  isAnonymousForm: (id: Id) => boolean,
+): string[] {
+  const ids = new Set<string>();
+  calls.forEach(({ message }, i) => {
+    for (const { id, kind } of written[i] ?? [])
+      if (kind === 'anonymous' && isAnonymousForm(id)) ids.add(id as string);
+    const carried = message.anonymousId;
+    if (typeof carried === 'string' && isAnonymousForm(carried)) ids.add(carried);
+  });
+  return [...ids];
 }
 
 function readMessages(

@@ -31,8 +31,12 @@ const proxies = {
   secret: createConnectProxy({ client, currentUser, secret: SECRET }),
 };
 
-/** Anonymous ids: mine (bound to this browser an hour ago), the victim's (bound to another browser an hour ago), a new one, an old one no browser holds. */
-const ids = {} as Record<'mine' | 'victims' | 'fresh' | 'oldUnseen', string>;
+/**
+ * Anonymous ids: mine (bound to this browser an hour ago), the victim's (bound to another browser
+ * an hour ago), one this browser used and then aliased into the victim (a shared computer), a new
+ * one, an old one no browser holds.
+ */
+const ids = {} as Record<'mine' | 'victims' | 'aliased' | 'fresh' | 'oldUnseen', string>;
 let myCookie = '';
 
 beforeAll(async () => {
@@ -53,6 +57,19 @@ beforeAll(async () => {
   ids.oldUnseen = newAnonymousId(Date.now());
   myCookie = await bind(ids.mine);
   await bind(ids.victims);
+  // The victim signed in on this browser: its anonymous id is aliased into the victim.
+  ids.aliased = newAnonymousId(Date.now());
+  for (const proxy of [proxies.secret, proxies.open]) {
+    const response = await proxy(
+      new Request(`${ORIGIN}/api/connect/alias`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'x-session-user': 'u-victim', cookie: myCookie },
+        body: JSON.stringify({ userId: 'u-victim', previousId: ids.aliased }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    myCookie = (response.headers.get('set-cookie') ?? '').split(';')[0] || myCookie;
+  }
   vi.setSystemTime(NOW);
   ids.fresh = newAnonymousId(Date.now());
 });
@@ -66,7 +83,13 @@ const pool = () =>
     { weight: 3, arbitrary: fc.constantFrom<unknown>('u-mallory', 5, '5') },
     {
       weight: 4,
-      arbitrary: fc.constantFrom<unknown>(ids.mine, ids.fresh, ids.victims, ids.oldUnseen),
+      arbitrary: fc.constantFrom<unknown>(
+        ids.mine,
+        ids.fresh,
+        ids.victims,
+        ids.aliased,
+        ids.oldUnseen,
+      ),
     },
     {
       weight: 2,
@@ -126,7 +149,8 @@ describe('the proxy, over random batches', () => {
           await client.flush();
 
           // What this request may write: the signed-in user, as Connect compares ids; anonymous
-          // ids in the browser client's form; with the secret, only this browser's or new ones.
+          // ids in the browser client's form; with the secret, only this browser's or new ones;
+          // never an id aliased into another user (the victim).
           const allowed = new Set<string>();
           if (user !== undefined) allowed.add(user === 'five' ? '5' : user);
           allowed.add(ids.fresh);

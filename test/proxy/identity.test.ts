@@ -24,19 +24,26 @@ function setUp(options: Options = {}) {
     fetch: emulator.fetch,
     maxRetries: 0,
   });
-  const proxy = createConnectProxy({
-    client,
-    currentUser: (request) => request.headers.get('x-session-user'),
-    secret: false,
-    ...options,
-  });
+  const create = () =>
+    createConnectProxy({
+      client,
+      currentUser: (request) => request.headers.get('x-session-user'),
+      secret: false,
+      ...options,
+    });
+  let proxy = create();
+  /** Another process with the same options (a restart, another instance): nothing in memory. */
+  const restart = () => {
+    proxy = create();
+  };
   /** A browser: its own cookie jar, signed in as `user` (or a visitor). */
   const browser = (user?: string) => {
     const jar = new Map<string, string>();
-    const send = async (path: string, body: unknown) => {
+    const send = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         origin: ORIGIN,
+        ...extra,
       };
       if (user !== undefined) headers['x-session-user'] = user;
       if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -57,7 +64,7 @@ function setUp(options: Options = {}) {
     };
     return { send, jar };
   };
-  return { emulator, client, proxy, browser };
+  return { emulator, client, proxy: (request: Request) => proxy(request), browser, restart };
 }
 
 async function seedVictim(emulator: ReturnType<typeof createConnectEmulator>) {
@@ -465,7 +472,7 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
     expect(cookie).toMatch(
       /^zendesk_connect_anonymous=[^;]+; Path=\/api\/connect; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/,
     );
-    expect(cookie).toContain(id);
+    expect(cookie).not.toContain(id); // keyed hashes, not the ids
 
     vi.setSystemTime(Date.now() + 11 * 60_000); // past the bind window: the id is no longer new
     expect((await victim.send('/track', { anonymousId: id, event: 'Still Mine' })).status).toBe(
@@ -511,7 +518,7 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
       flipped(signed, signed.length - 10), // a signature byte changed
       flipped(signed, signed.length - 1), // the same bytes, spelled another way (spare bits)
       flipped(signed, 3), // an id changed
-      signed.replace(id, newAnonymousId(Date.now())).replace(/\.[^.]+$/, '.x'),
+      signed.replace(/\.[^.]+$/, '.x'),
       `v1.${id}.`,
       id,
     ]) {
@@ -601,5 +608,188 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('an anonymous id aliased into a user is that user: only that user may write it again', () => {
+  type Browser = ReturnType<ReturnType<typeof setUp>['browser']>;
+
+  /** A view of `browser` (its cookie jar) signed in as `user`, or the browser itself for a visitor. */
+  const as = (browser: Browser, user?: string) => ({
+    send: (path: string, body: unknown) =>
+      browser.send(path, body, user === undefined ? {} : { 'x-session-user': user }),
+  });
+
+  /** The victim, on `browser`: a visitor, then signs in (alias, identify); returns the anonymous id. */
+  async function victimSignsUp(browser: Browser) {
+    const anonymousId = newAnonymousId(Date.now());
+    for (const [user, path, body] of [
+      [undefined, '/identify', { anonymousId, traits: { plan: 'trial' } }],
+      [VICTIM, '/alias', { userId: VICTIM, previousId: anonymousId }],
+      [VICTIM, '/identify', { userId: VICTIM, traits: { email: 'victim@example.com' } }],
+    ] as const)
+      expect((await as(browser, user).send(path, body)).status).toBe(200);
+    return anonymousId;
+  }
+
+  /** From the emulator's side: nothing more reaches Connect; the victim stays as they are, merged into no one. */
+  function untouchedFromNow(emulator: ReturnType<typeof createConnectEmulator>) {
+    const calls = emulator.calls.length;
+    const victim = structuredClone(emulator.users.get(VICTIM));
+    const events = structuredClone(emulator.events);
+    expect(victim).toMatchObject({
+      email: 'victim@example.com',
+      previous_ids: [expect.any(String)],
+    });
+    return () => {
+      expect(emulator.calls.slice(calls)).toStrictEqual([]);
+      expect(emulator.users.get(VICTIM)).toStrictEqual(victim);
+      expect(emulator.users.has(MALLORY)).toBe(false);
+      expect(emulator.events).toStrictEqual(events);
+    };
+  }
+
+  /** The review's attacks on an aliased anonymous id: as a visitor, and as mallory signed in. */
+  const attacks = (anonymousId: string) =>
+    [
+      [
+        undefined,
+        '/identify',
+        { anonymousId, traits: { email: 'mallory@evil.io' } },
+        'anonymousId',
+      ],
+      [undefined, '/track', { anonymousId, event: 'Requested Password Reset' }, 'anonymousId'],
+      [MALLORY, '/alias', { userId: MALLORY, previousId: anonymousId }, 'previousId'],
+      [MALLORY, '/identify', { anonymousId, traits: { email: 'mallory@evil.io' } }, 'anonymousId'],
+    ] as const;
+
+  it('with a secret: the next person on a shared browser, after the victim signed out, is refused', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 29, 9) });
+    const { emulator, browser, restart } = setUp({ secret: SECRET });
+    const shared = browser(); // one browser, one cookie jar: the victim's, then the next person's
+    const anonymousId = await victimSignsUp(shared);
+    // The victim signs out: reset() starts a new anonymous id, which this browser then uses.
+    const next = newAnonymousId(Date.now());
+    expect((await shared.send('/track', { anonymousId: next, event: 'Home' })).status).toBe(200);
+    // The cookie names neither the old anonymous id nor the user in clear (devtools shows it).
+    const cookie = shared.jar.get('zendesk_connect_anonymous') ?? '';
+    expect(cookie).not.toContain(anonymousId);
+    expect(cookie).not.toContain(VICTIM);
+    expect(cookie).not.toContain(next);
+    vi.setSystemTime(Date.now() + 24 * 60 * 60_000); // the next day
+    restart(); // the cookie alone says it: no memory of the alias in this process
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body, field] of attacks(anonymousId)) {
+      expect(await refusal(await as(shared, user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased', field },
+      });
+    }
+    // Nor with the lock cut out of the cookie (the signature no longer matches).
+    const cut = cookie.replace(/:[A-Za-z0-9_-]{22}/g, '');
+    expect(cut).not.toBe(cookie);
+    shared.jar.set('zendesk_connect_anonymous', cut);
+    expect((await shared.send('/track', { anonymousId, event: 'x' })).status).toBe(403);
+    shared.jar.set('zendesk_connect_anonymous', cookie);
+    untouched();
+    // The victim, signed in again on this browser, may still write it (a late visitor batch).
+    expect(
+      (await as(shared, VICTIM).send('/track', { anonymousId, event: 'Late Visitor Event' }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('with a secret: new ids pushing it out of the cookie do not free an aliased id, even while it is new', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 29, 9) });
+    const { emulator, browser, restart } = setUp({ secret: SECRET });
+    const shared = browser();
+    const anonymousId = await victimSignsUp(shared);
+    for (let i = 0; i < 12; i++)
+      await shared.send('/track', { anonymousId: newAnonymousId(Date.now()), event: `e${i}` });
+    restart();
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await as(shared, user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased' },
+      });
+    }
+    untouched();
+  });
+
+  it('with a secret: a second browser that bound the id while it was new is refused after the alias (this process remembers it)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 29, 9) });
+    const { emulator, browser } = setUp({ secret: SECRET });
+    const victims = browser();
+    const mallorys = browser();
+    const anonymousId = newAnonymousId(Date.now());
+    // Mallory learned the id (a shared screen) and used it while it was new: her browser bound it.
+    expect((await mallorys.send('/track', { anonymousId, event: 'Seen' })).status).toBe(200);
+    for (const [user, path, body] of [
+      [undefined, '/identify', { anonymousId, traits: { plan: 'trial' } }],
+      [VICTIM, '/alias', { userId: VICTIM, previousId: anonymousId }],
+      [VICTIM, '/identify', { userId: VICTIM, traits: { email: 'victim@example.com' } }],
+    ] as const)
+      expect((await as(victims, user).send(path, body)).status).toBe(200);
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await as(mallorys, user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased' },
+      });
+    }
+    untouched();
+  });
+
+  it('with secret: false, in this process: anyone who learns the id is refused once it was aliased', async () => {
+    const { emulator, browser } = setUp({ secret: false });
+    const anonymousId = await victimSignsUp(browser());
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await browser(user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased' },
+      });
+    }
+    untouched();
+    expect((await browser(VICTIM).send('/track', { anonymousId, event: 'Late' })).status).toBe(200);
+  });
+
+  it('what it cannot know (docs/browser.md says so): with secret: false, a process that never saw the alias forwards a write of the id', async () => {
+    const { client, browser } = setUp({ secret: false });
+    const anonymousId = await victimSignsUp(browser());
+    const elsewhere = createConnectProxy({ client, currentUser: () => null, secret: false });
+    const response = await elsewhere(
+      new Request(`${ORIGIN}/api/connect/track`, {
+        method: 'POST',
+        headers: { origin: ORIGIN },
+        body: JSON.stringify({ anonymousId, event: 'x' }),
+      }),
+    );
+    expect(response.status).toBe(200);
+  });
+
+  it("closing it with authorize and the app's own store (docs/browser.md's example), across processes", async () => {
+    const store = new Map<string, string>(); // the app's table: anonymous id → user
+    const authorize: ConnectProxyOptions['authorize'] = async ({ message, writes, user }) => {
+      for (const { id, kind } of writes) {
+        if (kind !== 'anonymous') continue;
+        const owner = store.get(String(id));
+        if (owner !== undefined && owner !== String(user)) return false;
+        if (message.type === 'alias' && user !== undefined) store.set(String(id), String(user));
+      }
+      return true;
+    };
+    const { emulator, browser, restart } = setUp({ secret: false, authorize });
+    const anonymousId = await victimSignsUp(browser());
+    restart(); // another process: it never saw the alias
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await browser(user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'authorize' },
+      });
+    }
+    untouched();
   });
 });
