@@ -90,7 +90,8 @@ export function writesOf(type: ProxyCallType, message: Record<string, unknown>):
 /**
  * Whether this request may send `message`: every id it writes must be the signed-in user (a
  * user id) or an anonymous id in the anonymous form (and, with a secret, bound to this browser or
- * new); an identify's traits may not name another user (they reach Connect as attributes).
+ * new); an identify's `userId`/`id` traits may be only the written id or null (any other
+ * value, an array or object included, would reach Connect as an attribute).
  */
 export function refusalOf(
   type: ProxyCallType,
@@ -155,7 +156,13 @@ export function refusalOf(
       const name = reservedTraitOf(key);
       if (name !== 'userId' && name !== 'id') continue;
       const value = message.traits[key];
-      if ((typeof value === 'string' || typeof value === 'number') && String(value) !== written) {
+      // Only the written id itself (which the mapping drops) or nothing: any other value, an
+      // array or object that may hold an id anywhere inside included, reaches Connect as an
+      // attribute that could name another user.
+      const same =
+        (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') &&
+        String(value) === written;
+      if (value != null && !same) {
         return {
           reason: 'trait_names_another_user',
           field: `traits.${key}`,

@@ -115,7 +115,15 @@ const message = () =>
       previousId: pool(),
       groupId: fc.constantFrom('acme', 'u-victim', 5),
       event: fc.constant('Did Something'),
-      traits: fc.dictionary(traitKey, pool(), { maxKeys: 1 }),
+      traits: fc.dictionary(
+        traitKey,
+        fc.oneof(
+          pool(),
+          pool().map((id) => [id]),
+          pool().map((id) => ({ id })),
+        ),
+        { maxKeys: 1 },
+      ),
       context: fc.record({ traits: fc.record({ userId: pool() }) }),
       messageId: fc.constantFrom('m-1', 'u-victim'),
     },
@@ -165,15 +173,12 @@ describe('the proxy, over random batches', () => {
               expect(allowed).toContain(String(body.user_id));
               if (body.previous_id !== undefined)
                 expect(allowed).toContain(String(body.previous_id));
-              // No attribute names another user as its userId/id.
+              // No attribute names another user as its userId/id, not even inside an array or object.
               for (const [key, value] of Object.entries(
                 (body.attributes ?? {}) as Record<string, unknown>,
               )) {
-                if (
-                  /^(user_?id|id)$/i.test(key) &&
-                  (typeof value === 'string' || typeof value === 'number')
-                )
-                  expect(String(value)).toBe(String(body.user_id));
+                if (/^(user_?id|id)$/i.test(key) && value !== null)
+                  expect(JSON.stringify(value)).toBe(JSON.stringify(String(body.user_id)));
               }
             }
           }

@@ -200,6 +200,24 @@ describe('the attacks of issue 13, with mallory signed in', () => {
       { userId: MALLORY, traits: { 'User ID': VICTIM } },
       { field: 'traits.User ID', reason: 'trait_names_another_user' },
     ],
+    [
+      'a trait naming the victim inside an array (traits.userId: [victim])',
+      '/identify',
+      { userId: MALLORY, traits: { userId: [VICTIM] } },
+      { field: 'traits.userId', reason: 'trait_names_another_user' },
+    ],
+    [
+      'a trait naming the victim inside an object (traits.id: { id: victim })',
+      '/identify',
+      { userId: MALLORY, traits: { id: { id: VICTIM } } },
+      { field: 'traits.id', reason: 'trait_names_another_user' },
+    ],
+    [
+      "a trait that is not mallory's id, even when it names no one (traits.user_id: true)",
+      '/identify',
+      { userId: MALLORY, traits: { user_id: true } },
+      { field: 'traits.user_id', reason: 'trait_names_another_user' },
+    ],
   ])('refuses: %s', async (_, path, body, why) => {
     const { emulator, browser } = setUp();
     const victim = await seedVictim(emulator);
