@@ -145,7 +145,12 @@ export function createBinder(secret: string, options: BindingCookieOptions = {})
             await crypto.subtle.sign('HMAC', await keyOf(), signed(list)),
           );
           const url = new URL(request.url);
-          const path = url.pathname.replace(/\/[^/]*\/*$/, '') || '/';
+          // The proxy's path, with anything that could end the attribute (`;`) or confuse a
+          // cookie parser (`,`, spaces, quotes) percent-encoded.
+          const path = (url.pathname.replace(/\/[^/]*\/*$/, '') || '/').replace(
+            /[^A-Za-z0-9\-._~!$&'()*+=:@/%]/g,
+            (char) => encodeURIComponent(char),
+          );
           const secure =
             options.secure ??
             (url.protocol === 'https:' ||

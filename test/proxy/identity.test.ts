@@ -583,6 +583,36 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
     expect((await mallory.send('/alias', { userId: MALLORY, previousId: id })).status).toBe(200);
   });
 
+  it("the cookie's Path comes from the request path, and cannot carry other attributes (a ';' in the path)", async () => {
+    const { proxy } = setUp({ secret: SECRET });
+    for (const [path, expected] of [
+      ['/api/connect/track', '/api/connect'],
+      ['/track', '/'],
+      [
+        '/api/connect;Domain=example.com;SameSite=None/track',
+        '/api/connect%3BDomain=example.com%3BSameSite=None',
+      ],
+      ['/api/a,b c/track', '/api/a%2Cb%20c'],
+    ] as const) {
+      const response = await proxy(
+        new Request(`${ORIGIN}${path}`, {
+          method: 'POST',
+          headers: { origin: ORIGIN },
+          body: JSON.stringify({ anonymousId: newAnonymousId(Date.now()), event: 'e' }),
+        }),
+      );
+      expect(response.status).toBe(200);
+      const attributes = (response.headers.get('set-cookie') ?? '').split('; ').slice(1);
+      expect(attributes).toStrictEqual([
+        `Path=${expected}`,
+        expect.stringMatching(/^Max-Age=\d+$/),
+        'HttpOnly',
+        'SameSite=Strict',
+        'Secure',
+      ]);
+    }
+  });
+
   it('needs a secret of at least 32 characters', () => {
     const client = new ConnectClient({ apiKey: 'k', fetch: createConnectEmulator().fetch });
     expect(() => createConnectProxy({ client, currentUser: () => null, secret: 'short' })).toThrow(
