@@ -25,6 +25,9 @@ export interface AppOptions {
  */
 export function createApp(client: ConnectClient, options: AppOptions): express.Express {
   const app = express();
+  // Behind nginx or a load balancer that ends TLS: believe its X-Forwarded-Proto/-Host, so the
+  // page's https origin is this server's own (the proxy reads Express's req.protocol/req.host).
+  app.set('trust proxy', 'loopback');
   app.use(options.authenticate);
   app.use(
     '/api/connect',

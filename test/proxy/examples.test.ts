@@ -56,6 +56,17 @@ describe('the proxy examples', () => {
         [anonymousId, 'Visited'],
       ]);
       expect((await post('{')).status).toBe(400);
+      // Behind nginx ending TLS for https://app.example.com (the example trusts loopback).
+      const behindTls = await post(
+        { batch: [{ type: 'track', anonymousId: newAnonymousId(Date.now()), event: 'Via TLS' }] },
+        {
+          origin: 'https://app.example.com',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'app.example.com',
+        },
+      );
+      expect(behindTls.status).toBe(200);
+      expect(behindTls.headers.get('set-cookie')).toMatch(/; Secure$/);
     } finally {
       server.close();
     }
