@@ -99,6 +99,15 @@ export interface ConnectProxyOptions<Context = unknown> {
   maxDepth?: number;
   /** Most messages in one batch. Default 500. */
   maxMessages?: number;
+  /**
+   * The share of the client's queue (`maxQueueSize`) that visitors' requests may fill, from 0 to
+   * 1. A visitor's request that would queue past it, or anyone's that would queue past the whole
+   * queue, is refused at once with 503 `busy` and `Retry-After`, nothing of it queued; so anyone
+   * on the internet cannot crowd out signed-in users. Default 0.5.
+   */
+  visitorQueueShare?: number;
+  /** Seconds in the `Retry-After` of a 503 `busy` and of a retryable 502. Default 30. */
+  retryAfter?: number;
   /** Answer 202 at once and let the runtime finish delivery (a Worker's `ctx.waitUntil`). Default: answer when Connect did. */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -178,6 +187,13 @@ export function createConnectProxy<Context = unknown>(
   const maxBodyBytes = options.maxBodyBytes ?? 512 * 1024;
   const maxDepth = options.maxDepth ?? 32;
   const maxMessages = options.maxMessages ?? 500;
+  const visitorQueueShare = options.visitorQueueShare ?? 0.5;
+  if (!(visitorQueueShare >= 0 && visitorQueueShare <= 1))
+    throw invalid(CALL, 'visitorQueueShare', 'must be a number from 0 to 1');
+  const retryAfterSeconds = options.retryAfter ?? 30;
+  if (!(Number.isInteger(retryAfterSeconds) && retryAfterSeconds >= 1 && retryAfterSeconds <= 3600))
+    throw invalid(CALL, 'retryAfter', 'must be a whole number of seconds from 1 to 3600');
+  const retryAfter = String(retryAfterSeconds);
   const bindWindow = options.bindWindow ?? 10 * 60_000;
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined;
   const pattern = options.anonymousIdPattern
@@ -341,6 +357,19 @@ export function createConnectProxy<Context = unknown>(
           },
         );
       }
+    }
+    // One queue serves everyone: refuse at once what would fill it past the share of this
+    // request's kind, rather than queue half of it and fail the rest (queue_full).
+    const { queued, maxQueueSize } = options.client.queueLoad;
+    const room = user === undefined ? Math.floor(maxQueueSize * visitorQueueShare) : maxQueueSize;
+    if (calls.length > 0 && queued + calls.length > room) {
+      return failure(
+        503,
+        'busy',
+        'the server is busy delivering to Connect; nothing was forwarded, try again later',
+        { ...cors, 'retry-after': retryAfter },
+        { retryable: true },
+      );
     }
     // Every message may be sent. An alias makes its anonymous id the signed-in user's for good:
     // remember it here and in the browser's binding, so no one else may write that id again.
