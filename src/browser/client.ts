@@ -29,8 +29,18 @@ export interface BrowserClientOptions {
   maxQueueSize?: number;
   /** Retries of a failed request (network errors, 408, 429, 5xx but a Connect refusal behind a 502). Default 3. */
   maxRetries?: number;
-  /** The rest of the retry policy (the server client's): default initial delay 500 ms, max delay 10 s, max `Retry-After` 30 s, max elapsed 60 s. */
+  /**
+   * The rest of the retry policy (the server client's): default initial delay 500 ms, max delay
+   * 10 s, max `Retry-After` 30 s, max elapsed 60 s. `Retry-After` is a minimum: the backoff still
+   * applies when it asks for less (`Retry-After: 0`), and no wait is under 100 ms.
+   */
   retry?: Omit<RetryPolicy, 'maxRetries'>;
+  /**
+   * How long a request may go unanswered, in ms; then it is aborted and, like a network error,
+   * retried. Default 30,000. The proxy may still deliver what it got: keep its client's
+   * `retry.maxElapsed` under this (or give the proxy `waitUntil`).
+   */
+  timeout?: number;
   /** Headers for every request, such as a CSRF token. Default none. */
   headers?: Record<string, string>;
   /** Whether requests carry cookies. Default `'same-origin'`; `'include'` for an endpoint on another origin of your site. */
@@ -132,6 +142,8 @@ const USER_KEY = 'zendesk_connect.user_id';
 /** Browsers refuse keepalive requests once 64 KiB of them are in flight; leave headroom. */
 const KEEPALIVE_BUDGET = 60_000;
 const MESSAGE_KEYS = new Set(['userId', 'traits', 'context']);
+/** The shortest wait between two attempts, in ms. */
+const MIN_RETRY_DELAY = 100;
 
 interface Pending {
   message: BrowserMessage;
@@ -181,6 +193,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     maxRetryAfter: options.retry?.maxRetryAfter ?? 30_000,
     maxElapsed: options.retry?.maxElapsed ?? 60_000,
   };
+  const timeout = options.timeout ?? 30_000;
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const listeners = {
@@ -315,6 +328,12 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       let status: number | undefined;
       let retryAfterMs: number | undefined;
       let retry = pending;
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeout);
       try {
         const response = await send(endpoint, {
           method: 'POST',
@@ -325,6 +344,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           }),
           keepalive,
           credentials: options.credentials ?? 'same-origin',
+          signal: controller.signal,
         });
         if (response.ok) {
           for (const p of pending) p.settle('delivered');
@@ -361,10 +381,22 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           fail(pending, error, status);
         }
       } catch (thrown) {
-        error = new ConnectionError(`browser: ${endpoint} could not be reached`, { cause: thrown });
+        error = timedOut
+          ? new ConnectionError(
+              `browser: ${endpoint} did not answer within ${timeout} ms (timeout)`,
+              { cause: thrown },
+            )
+          : new ConnectionError(`browser: ${endpoint} could not be reached`, { cause: thrown });
+      } finally {
+        clearTimeout(timer);
       }
       if (retry.length === 0) return;
-      const delay = retryDelay(policy, attempt, retryAfterMs);
+      // Retry-After is a minimum: a 0 (or any short one) never means back-to-back attempts.
+      const delay = Math.max(
+        MIN_RETRY_DELAY,
+        retryDelay(policy, attempt, undefined),
+        retryAfterMs === undefined ? 0 : retryDelay(policy, attempt, retryAfterMs),
+      );
       if (
         keepalive ||
         attempt > policy.maxRetries ||

@@ -404,12 +404,15 @@ export function createConnectProxy<Context = unknown>(
         : [],
     );
     if (failed.length > 0) {
+      const retryable = failed.some((f) => f.retryable);
       return failure(
         502,
         'delivery_failed',
         `${failed.length} of ${calls.length} message(s) could not be delivered to Connect`,
-        headers,
-        { failed, retryable: failed.some((f) => f.retryable) },
+        // Its client already retried: a page trying again at once would only stack its retries
+        // on those, so it is told to wait.
+        retryable ? { ...headers, 'retry-after': retryAfter } : headers,
+        { failed, retryable },
       );
     }
     return Response.json({ accepted: calls.length, skipped }, { status: 200, headers });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { anonymousIdTime } from '../../src/anonymous-id';
 import {
   type BrowserClientEvents,
+  type BrowserClientOptions,
   ConnectionError,
   createBrowserClient,
   EndpointError,
@@ -15,7 +16,11 @@ import {
   QueueFullError,
 } from '../../src/browser/index';
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network';
+type Answer =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | 'network'
+  /** No answer: the request hangs until its signal aborts it. */
+  | 'hang';
 
 /** A fetch answering from a script; records each request's batch and when it was sent. */
 function scriptedFetch(answers: Answer[]) {
@@ -24,6 +29,11 @@ function scriptedFetch(answers: Answer[]) {
     requests.push({ at: Date.now(), batch: JSON.parse(String(init?.body)).batch });
     const answer = answers.shift() ?? { status: 200 };
     if (answer === 'network') throw new TypeError('Failed to fetch');
+    if (answer === 'hang') {
+      return new Promise<Response>((_, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    }
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status,
       headers: { 'content-type': 'application/json', ...answer.headers },
@@ -34,17 +44,17 @@ function scriptedFetch(answers: Answer[]) {
 
 function client(
   answers: Answer[],
-  options: { maxRetries?: number; storage?: KeyValueStorage } = {},
+  options: Partial<BrowserClientOptions> & { storage?: KeyValueStorage } = {},
 ) {
   const { requests, fetch } = scriptedFetch(answers);
   const errors: BrowserClientEvents['error'][] = [];
   const connect = createBrowserClient({
     endpoint: '/api/connect',
-    storage: options.storage ?? memoryStorage(),
+    storage: memoryStorage(),
     fetch,
     flushInterval: 10,
     onError: (event) => errors.push(event),
-    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...options,
   });
   return { connect, requests, errors };
 }
@@ -185,6 +195,54 @@ describe('the browser client reports failures once, and retries only what can su
     expect(errors).toHaveLength(1);
     expect(errors[0]?.error).toMatchObject({ status: 500, retryable: true });
     await expect(call).rejects.toBeInstanceOf(EndpointError);
+  });
+
+  it('a request with no answer times out (timeout, default 30 s), and is retried like a network error', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { connect, requests, errors } = client(['hang', { status: 200 }]);
+    const call = connect.track('Slow');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1 + 250); // timed out, then the first backoff
+    expect(requests.map((r) => r.at - (requests[0]?.at ?? 0))).toStrictEqual([0, 30_250]);
+    await call;
+    expect(await report).toStrictEqual({ delivered: 1, failed: 0, dropped: 0 });
+    expect(errors).toStrictEqual([]);
+
+    const short = client(['hang'], { timeout: 1_000, maxRetries: 0 });
+    short.connect.track('Slow');
+    const failed = short.connect.flush();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await failed).toMatchObject({ failed: 1 });
+    expect(short.errors[0]?.error).toBeInstanceOf(ConnectionError);
+    expect(short.errors[0]?.error.message).toBe(
+      'browser: /api/connect/batch did not answer within 1000 ms (timeout)',
+    );
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('Retry-After: 0 does not make back-to-back attempts: the backoff still applies, and no wait is under 100 ms', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const zero = { status: 429, headers: { 'retry-after': '0' } };
+    const { connect, requests } = client([zero, zero, zero, zero]);
+    connect.track('Hammer');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await report).toMatchObject({ failed: 1 });
+    const at = requests.map((r) => r.at - (requests[0]?.at ?? 0));
+    expect(at).toStrictEqual([0, 100, 200, 300]);
+
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const again = client([zero, zero, { status: 200 }]);
+    again.connect.track('Backoff');
+    const second = again.connect.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await second).toMatchObject({ delivered: 1 });
+    expect(again.requests.map((r) => r.at - (again.requests[0]?.at ?? 0))).toStrictEqual([
+      0, 250, 750,
+    ]);
   });
 
   it('reports a network failure as a ConnectionError after the retries', async () => {

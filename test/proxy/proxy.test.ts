@@ -106,6 +106,8 @@ describe('createConnectProxy: forwarding', () => {
     emulator.faults.failNext(1, 503);
     const response = await send('/track', { userId: 'u1', event: 'Signed Up' });
     expect(response.status).toBe(502);
+    // Retryable: the page is told to wait (its own retries stack on the server client's).
+    expect(response.headers.get('retry-after')).toBe('30');
     expect(await response.json()).toStrictEqual({
       error: {
         code: 'delivery_failed',
@@ -140,6 +142,7 @@ describe('createConnectProxy: forwarding', () => {
         ],
       });
       expect(response.status).toBe(502);
+      expect(response.headers.get('retry-after')).toBeNull(); // nothing to wait for
       const { error } = (await response.json()) as {
         error: {
           retryable: boolean;
