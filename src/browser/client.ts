@@ -9,6 +9,7 @@ import {
 } from '../delivery/retry-policy';
 import { ConnectionError, QueueFullError, ValidationError } from '../errors';
 import { isId, isPlainObject, isUsableString } from '../leaf/values';
+import { jsonSafeCopy } from '../mappers/json-copy';
 import { VERSION } from '../version';
 import { EndpointError, type EndpointErrorBody } from './errors';
 import { defaultStorage, type KeyValueStorage, safeStorage } from './storage';
@@ -488,7 +489,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       const id = message.userId ?? undefined;
       if (id !== undefined && !isId(id))
         throw invalid('userId', 'must be a non-empty string or a finite number');
-      const fields = checkObjects({ traits: message.traits, context: message.context });
+      const fields = copyObjects({ traits: message.traits, context: message.context });
       if (id !== undefined) rememberUser(id);
       return enqueue(
         'identify',
@@ -499,7 +500,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     track(first: unknown, properties?: Record<string, unknown>) {
       const message = isPlainObject(first) ? first : { event: first, properties };
       if (!isUsableString(message.event)) throw invalid('event', 'must be a non-empty string');
-      const fields = checkObjects({ properties: message.properties, context: message.context });
+      const fields = copyObjects({ properties: message.properties, context: message.context });
       return enqueue(
         'track',
         { event: message.event, properties: fields.properties ?? {} },
@@ -525,26 +526,23 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   } as BrowserClient;
 }
 
-/** Checks that each given field is a plain object JSON can carry; throws naming the field. */
-function checkObjects<K extends string>(
+/**
+ * Each given field, which must be a plain object, copied now as JSON will carry it (the server
+ * client's rule: a `Date` becomes its ISO string; `NaN`, `Infinity`, a `BigInt` or a cycle throws
+ * `ValidationError` naming its path). A copy, so the page's later changes to its own objects are
+ * neither sent nor able to break the batch.
+ */
+function copyObjects<K extends string>(
   fields: Record<K, unknown>,
 ): Partial<Record<K, Record<string, unknown>>> {
-  const checked: Partial<Record<K, Record<string, unknown>>> = {};
+  const copied: Partial<Record<K, Record<string, unknown>>> = {};
   for (const key of Object.keys(fields) as K[]) {
     const value = fields[key];
     if (value == null) continue;
     if (!isPlainObject(value)) throw invalid(key, 'must be a plain object');
-    try {
-      JSON.stringify(value);
-    } catch (error) {
-      throw invalid(
-        key,
-        `must be JSON-serializable (no BigInt, no circular references): ${(error as Error).message}`,
-      );
-    }
-    checked[key] = value;
+    copied[key] = jsonSafeCopy(value, key, 'browser') as Record<string, unknown>;
   }
-  return checked;
+  return copied;
 }
 
 function sizeOf(message: BrowserMessage): number {

@@ -132,16 +132,46 @@ describe('createBrowserClient', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(() => connect.track('e', circular)).toThrow(
-      'browser: `properties` must be JSON-serializable',
+      'browser: `properties.self` is a circular reference',
     );
     expect(() => connect.identify({ userId: 'u1', traits: { n: 10n } })).toThrow(
-      'browser: `traits` must be JSON-serializable',
+      'browser: `traits.n` is a BigInt, which JSON cannot carry',
+    );
+    // As ConnectClient: a number JSON cannot carry is refused, not sent as null.
+    expect(() => connect.track('e', { score: Number.NaN })).toThrow(
+      'browser: `properties.score` is NaN, which JSON cannot carry',
     );
     expect(await connect.flush()).toStrictEqual({ delivered: 0, failed: 0, dropped: 0 });
     expect(sent).toHaveLength(0);
     expect(() => createBrowserClient({ endpoint: '' })).toThrow(
       'browser: `endpoint` must be the URL of your Connect proxy',
     );
+  });
+
+  it("copies traits, properties and context at the call: the page's later changes are not sent, and cannot break the batch", async () => {
+    const { sent, fetch } = recordingFetch();
+    const connect = createBrowserClient({
+      endpoint: '/c',
+      storage: memoryStorage(),
+      fetch,
+      flushInterval: 60_000,
+    });
+    const cart: Record<string, unknown> = { items: 1, at: new Date(0), skip: undefined };
+    const traits: Record<string, unknown> = { plan: 'trial' };
+    const context: Record<string, unknown> = { page: { path: '/cart' } };
+    connect.track({ event: 'Added To Cart', properties: cart, context });
+    connect.identify({ traits });
+    // The page goes on using its objects.
+    cart.items = 99;
+    cart.self = cart;
+    traits.plan = 'pro';
+    traits.n = 10n;
+    (context.page as Record<string, unknown>).path = '/checkout';
+    expect(await connect.flush()).toStrictEqual({ delivered: 2, failed: 0, dropped: 0 });
+    const [track, identify] = sent[0]?.body.batch ?? [];
+    expect(track?.properties).toStrictEqual({ items: 1, at: '1970-01-01T00:00:00.000Z' });
+    expect(track?.context).toMatchObject({ page: { path: '/cart' } });
+    expect(identify?.traits).toStrictEqual({ plan: 'trial' });
   });
 
   it('on pagehide sends the queue with keepalive, in chunks that fit the 64 KiB budget', async () => {
