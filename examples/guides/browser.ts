@@ -29,7 +29,10 @@ connect.track('Signed Up', { plan: 'Startup', source: 'Analytics Academy' });
 
 const { delivered, failed, dropped } = await connect.flush();
 
-connect.reset(); // at sign-out: forget the user, new anonymous id (in every tab)
+// At sign-out: deliver what the user did while your session still names them, then forget the
+// user and start a new anonymous id (in every tab), then end your session.
+await connect.flush();
+connect.reset();
 // #endregion
 
 // #region events

@@ -8,7 +8,7 @@ import {
   sleep,
 } from '../delivery/retry-policy';
 import { ConnectionError, QueueFullError, ValidationError } from '../errors';
-import { isId, isPlainObject, isUsableString } from '../leaf/values';
+import { codePointLength, isId, isPlainObject, isUsableString } from '../leaf/values';
 import { jsonSafeCopy } from '../mappers/json-copy';
 import { VERSION } from '../version';
 import { EndpointError, type EndpointErrorBody } from './errors';
@@ -93,7 +93,9 @@ export interface BrowserFlushReport {
 
 /**
  * The page client returned by {@link createBrowserClient}. Bad input throws `ValidationError`
- * synchronously, naming the field, like `ConnectClient`; nothing is queued. The promise a call
+ * synchronously, naming the field, like `ConnectClient`; nothing is queued. That includes what the
+ * proxy would refuse as invalid, by its default limits: an event over 200 characters, a message
+ * over 32 KiB of JSON or nested deeper than 30 levels, an alias to the same id. The promise a call
  * returns resolves when the endpoint accepted it and rejects when it finally failed; it is marked
  * handled, so ignoring it never causes an unhandled rejection. Failures are also `error` events.
  */
@@ -123,7 +125,11 @@ export interface BrowserClient {
   }): Promise<void>;
   /** Joins the anonymous id (or `previousId`) to `userId`, and remembers `userId`. */
   alias(userId: string | number, previousId?: string | number): Promise<void>;
-  /** Signs out: forgets the user id and starts a new anonymous id, in every tab. */
+  /**
+   * Signs out: forgets the user id and starts a new anonymous id, in every tab. Call
+   * `await flush()` first, while your session still names the user: a signed-in call sent after
+   * the session ended is refused (`not_signed_in`).
+   */
   reset(): void;
   /** Sends everything queued; resolves, never rejects, when every call made before it settled. */
   flush(): Promise<BrowserFlushReport>;
@@ -143,6 +149,12 @@ const USER_KEY = 'zendesk_connect.user_id';
 /** Browsers refuse keepalive requests once 64 KiB of them are in flight; leave headroom. */
 const KEEPALIVE_BUDGET = 60_000;
 const MESSAGE_KEYS = new Set(['userId', 'traits', 'context']);
+/** The proxy's defaults: a message of at most 32 KiB of JSON (its client's `maxMessageBytes`)… */
+const MAX_MESSAGE_BYTES = 32 * 1024;
+/** …nested at most 32 levels in a request (`maxDepth`), of which `{ "batch": [` takes two. */
+const MAX_MESSAGE_DEPTH = 30;
+/** A request's body at most: the proxy's default `maxBodyBytes` is 512 KiB. */
+const MAX_REQUEST_BYTES = 500 * 1024;
 /** The shortest wait between two attempts, in ms. */
 const MIN_RETRY_DELAY = 100;
 
@@ -175,7 +187,8 @@ interface Pending {
  * connect.identify('019mr8mf4r', { name: 'Michael Bolton' }); // once signed in
  * connect.alias('019mr8mf4r');
  * const { delivered, failed, dropped } = await connect.flush();
- * connect.reset(); // on sign-out
+ * await connect.flush(); // at sign-out, while the session still names the user,
+ * connect.reset(); // then forget the user
  * ```
  */
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
@@ -260,11 +273,16 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     storage.setItem(USER_KEY, JSON.stringify(id));
   };
 
-  function enqueue(
+  /**
+   * The message for a call, stamped now, and checked against what the proxy refuses as invalid
+   * (its default limits): throws `ValidationError` naming the field, so one bad call never
+   * reaches a batch it would refuse whole.
+   */
+  function stamp(
     type: BrowserMessage['type'],
     fields: Partial<BrowserMessage>,
     context: Record<string, unknown> | undefined,
-  ): Promise<void> {
+  ): BrowserMessage {
     const message: BrowserMessage = {
       type,
       messageId: crypto.randomUUID(),
@@ -279,7 +297,26 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     };
     const current = userId();
     if (message.userId === undefined && current !== undefined) message.userId = current;
+    const json = JSON.stringify(message);
+    const bytes = new TextEncoder().encode(json).length;
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw invalid(
+        largestField(message),
+        `makes the message ${bytes} bytes of JSON, over the proxy's 32 KiB`,
+      );
+    }
+    if (depthOf(json) > MAX_MESSAGE_DEPTH) {
+      throw invalid(
+        largestField(message),
+        `nests deeper than the proxy allows (${MAX_MESSAGE_DEPTH} levels in a message)`,
+      );
+    }
+    return message;
+  }
+
+  function enqueue(message: BrowserMessage): Promise<void> {
     const bytes = sizeOf(message);
+    const type = message.type;
     let settle!: Pending['settle'];
     const delivery = new Promise<void>((resolve, reject) => {
       settle = (outcome, error) => (outcome === 'delivered' ? resolve() : reject(error));
@@ -324,7 +361,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   async function post(batch: Pending[], keepalive: boolean): Promise<void> {
     const started = Date.now();
     let pending = batch;
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    /** The anonymous ids this request already moved away from (each once). */
+    const moved = new Set<string>();
+    for (;;) {
       let error: EndpointError | ConnectionError;
       let status: number | undefined;
       let retryAfterMs: number | undefined;
@@ -377,8 +417,18 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           retry = retryable ? again : [];
           fail(retryable ? refused : [...refused, ...again], error, status);
         } else if (!retryable) {
+          // A refusal (400, 403) naming messages: the others are fine, and are sent again at
+          // once, without them. One whose anonymous id is refused as not this browser's moves
+          // to a new id first, with the other messages under it.
+          if (body && moveAnonymousId(body, pending, moved)) continue;
+          const named = namedIndexes(body, pending.length);
+          const refused = pending.filter((_, i) => named.has(i));
+          if (refused.length > 0 && refused.length < pending.length) {
+            fail(refused, error, status);
+            pending = pending.filter((_, i) => !named.has(i));
+            continue;
+          }
           retry = [];
-          if (body?.reason === 'anonymous_id_not_bound') learnFrom(body, pending);
           fail(pending, error, status);
         }
       } catch (thrown) {
@@ -392,6 +442,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         clearTimeout(timer);
       }
       if (retry.length === 0) return;
+      attempt++;
       // Retry-After is a minimum: a 0 (or any short one) never means back-to-back attempts.
       const delay = Math.max(
         MIN_RETRY_DELAY,
@@ -412,16 +463,34 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   }
 
   /**
-   * The proxy refused an anonymous id as not this browser's (its cookie was lost, or the id was
-   * made too long before its first use, maybe by a clock that is off). When the refused id is
-   * still the current one, start a new one on the endpoint's clock, so later calls can pass.
+   * The proxy refused an anonymous id as not this browser's (its cookie was lost, the id was made
+   * long before its first use, maybe by a clock that is off) or as aliased into another user (a
+   * sign-out without `reset()`). When the refused id is still the current one, start a new one
+   * on the endpoint's clock and move every unsent message under the old one (this batch and the
+   * queue) to it; true when it did, so the batch can be sent again. An older id is not moved: its
+   * messages belong to an earlier visitor of this browser.
    */
-  function learnFrom(body: EndpointErrorBody, batch: readonly Pending[]) {
+  function moveAnonymousId(
+    body: EndpointErrorBody,
+    batch: readonly Pending[],
+    moved: Set<string>,
+  ): boolean {
+    if (body.reason !== 'anonymous_id_not_bound' && body.reason !== 'anonymous_id_aliased')
+      return false;
     if (typeof body.now === 'number') clockOffset = body.now - Date.now();
     const message = typeof body.index === 'number' ? batch[body.index]?.message : undefined;
-    const field = body.field as keyof BrowserMessage | undefined;
-    const refused = message && field ? message[field] : undefined;
-    if (refused !== undefined && refused === storage.getItem(ANONYMOUS_KEY)) renewAnonymousId();
+    const field = body.field;
+    const refused =
+      message && (field === 'anonymousId' || field === 'previousId') ? message[field] : undefined;
+    if (typeof refused !== 'string' || moved.has(refused)) return false;
+    if (refused !== storage.getItem(ANONYMOUS_KEY)) return false;
+    moved.add(refused);
+    const next = renewAnonymousId();
+    for (const { message: m } of [...batch, ...queue]) {
+      if (m.anonymousId === refused) m.anonymousId = next;
+      if (m.previousId === refused) m.previousId = next;
+    }
+    return true;
   }
 
   function take(keepalive: boolean): Pending[][] {
@@ -430,7 +499,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     let bytes = 0;
     for (const pending of queue) {
       const full =
-        chunk.length >= maxBatchSize || (keepalive && bytes + pending.bytes > KEEPALIVE_BUDGET);
+        chunk.length >= maxBatchSize ||
+        bytes + pending.bytes > (keepalive ? KEEPALIVE_BUDGET : MAX_REQUEST_BYTES);
       if (full && chunk.length > 0) {
         chunks.push(chunk);
         chunk = [];
@@ -490,30 +560,45 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       if (id !== undefined && !isId(id))
         throw invalid('userId', 'must be a non-empty string or a finite number');
       const fields = copyObjects({ traits: message.traits, context: message.context });
-      if (id !== undefined) rememberUser(id);
-      return enqueue(
+      const stamped = stamp(
         'identify',
         { ...(id !== undefined ? { userId: id } : {}), traits: fields.traits ?? {} },
         fields.context,
       );
+      if (id !== undefined) {
+        rememberUser(id);
+        stamped.anonymousId = anonymousId(); // a new one when another user signed in here
+      }
+      return enqueue(stamped);
     },
     track(first: unknown, properties?: Record<string, unknown>) {
       const message = isPlainObject(first) ? first : { event: first, properties };
-      if (!isUsableString(message.event)) throw invalid('event', 'must be a non-empty string');
+      if (!isUsableString(message.event) || codePointLength(message.event) > 200)
+        throw invalid('event', 'must be a non-empty string of at most 200 characters');
       const fields = copyObjects({ properties: message.properties, context: message.context });
       return enqueue(
-        'track',
-        { event: message.event, properties: fields.properties ?? {} },
-        fields.context,
+        stamp(
+          'track',
+          { event: message.event, properties: fields.properties ?? {} },
+          fields.context,
+        ),
       );
     },
     alias(newId: string | number, previousId?: string | number) {
       if (!isId(newId)) throw invalid('userId', 'must be a non-empty string or a finite number');
       if (previousId != null && !isId(previousId))
         throw invalid('previousId', 'must be a non-empty string or a finite number');
+      if (previousId != null && String(previousId) === String(newId))
+        throw invalid('previousId', 'must differ from `userId`');
+      const stamped = stamp(
+        'alias',
+        { userId: newId, previousId: previousId ?? anonymousId() },
+        undefined,
+      );
       rememberUser(newId);
-      const previous = previousId ?? anonymousId();
-      return enqueue('alias', { userId: newId, previousId: previous }, undefined);
+      stamped.anonymousId = anonymousId(); // a new one when another user signed in here
+      stamped.previousId = previousId ?? stamped.anonymousId;
+      return enqueue(stamped);
     },
     reset() {
       storage.removeItem(USER_KEY);
@@ -545,11 +630,56 @@ function copyObjects<K extends string>(
   return copied;
 }
 
+/** The field of a message that weighs most: the one to name when it is too large or deep. */
+function largestField(message: BrowserMessage): string {
+  let largest = 'userId';
+  let most = -1;
+  for (const field of ['traits', 'properties', 'context', 'userId', 'previousId'] as const) {
+    const value = message[field];
+    const size = value === undefined ? -1 : JSON.stringify(value).length;
+    if (size > most) {
+      largest = field;
+      most = size;
+    }
+  }
+  return largest;
+}
+
+/** How deep JSON text nests (strings skipped). */
+function depthOf(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < json.length; index++) {
+    const char = json[index];
+    if (inString) {
+      if (char === '\\') index++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    else if (char === '}' || char === ']') depth--;
+  }
+  return deepest;
+}
+
 function sizeOf(message: BrowserMessage): number {
   return new TextEncoder().encode(JSON.stringify(message)).length;
 }
 
 function noop(): void {}
+
+/** The message indexes a refusal names: a 403's `index`, a 400's `issues[].index`. */
+function namedIndexes(body: EndpointErrorBody | undefined, count: number): Set<number> {
+  const named = new Set<number>();
+  const add = (index: unknown) => {
+    if (Number.isInteger(index) && (index as number) >= 0 && (index as number) < count)
+      named.add(index as number);
+  };
+  add(body?.index);
+  if (Array.isArray(body?.issues))
+    for (const issue of body.issues) add(isPlainObject(issue) ? issue.index : undefined);
+  return named;
+}
 
 function errorBodyOf(text: string): EndpointErrorBody | undefined {
   try {

@@ -353,7 +353,9 @@ export function createConnectProxy<Context = unknown>(
             reason: why.reason,
             index,
             field: why.field,
-            ...(why.reason === 'anonymous_id_not_bound' ? { now } : {}),
+            ...(why.reason === 'anonymous_id_not_bound' || why.reason === 'anonymous_id_aliased'
+              ? { now }
+              : {}),
           },
         );
       }

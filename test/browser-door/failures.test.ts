@@ -116,16 +116,25 @@ afterEach(async () => {
 
 describe('the browser client reports failures once, and retries only what can succeed', () => {
   it('a 403 is reported once, with the status and the proxy JSON error, and not retried', async () => {
-    const { connect, requests, errors } = client([{ status: 403, body: forbidden }]);
+    const { connect, requests, errors } = client([
+      { status: 403, body: forbidden },
+      { status: 403, body: forbidden },
+    ]);
     const listener = vi.fn();
     connect.on('error', listener);
     const calls = [connect.track('Bought'), connect.track('Bought Again')];
     const report = connect.flush();
     await vi.advanceTimersByTimeAsync(120_000);
     expect(await report).toStrictEqual({ delivered: 0, failed: 2, dropped: 0 });
-    expect(requests).toHaveLength(1);
-    expect(errors).toHaveLength(1);
-    expect(listener).toHaveBeenCalledTimes(1);
+    // The refused message 0 is dropped and the other sent again at once: refused too, alone.
+    expect(requests.map((r) => r.batch.map((m) => m.event))).toStrictEqual([
+      ['Bought', 'Bought Again'],
+      ['Bought Again'],
+    ]);
+    expect(errors).toHaveLength(2);
+    expect(listener).toHaveBeenCalledTimes(2);
+    expect(errors[0]?.messages.map((m) => m.event)).toStrictEqual(['Bought']);
+    errors.shift();
     const [{ error, status, messages } = {} as BrowserClientEvents['error']] = errors;
     expect(status).toBe(403);
     expect(error).toBeInstanceOf(EndpointError);
@@ -138,8 +147,9 @@ describe('the browser client reports failures once, and retries only what can su
     expect(error.message).toBe(
       'browser: /api/connect/batch answered 403: message 0 (track): `userId` is not the signed-in user; nothing was forwarded',
     );
-    expect(messages.map((m) => m.event)).toStrictEqual(['Bought', 'Bought Again']);
-    for (const call of calls) await expect(call).rejects.toBe(error);
+    expect(messages.map((m) => m.event)).toStrictEqual(['Bought Again']);
+    await expect(calls[1]).rejects.toBe(error);
+    await expect(calls[0]).rejects.toBeInstanceOf(EndpointError);
   });
 
   it('a 401 behind a 502 (Connect refused the key) is reported once and not retried', async () => {
@@ -245,6 +255,63 @@ describe('the browser client reports failures once, and retries only what can su
     ]);
   });
 
+  it('a 403 naming one message fails that message alone; the others are sent again at once', async () => {
+    const refusedSecond = {
+      error: { ...forbidden.error, index: 1, message: 'message 1 (track): …' },
+    };
+    const { connect, requests, errors } = client([{ status: 403, body: refusedSecond }]);
+    const calls = ['A', 'B', 'C'].map((event) => connect.track(event));
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await report).toStrictEqual({ delivered: 2, failed: 1, dropped: 0 });
+    expect(requests.map((r) => r.batch.map((m) => m.event))).toStrictEqual([
+      ['A', 'B', 'C'],
+      ['A', 'C'],
+    ]);
+    expect(requests[1]?.at).toBe(requests[0]?.at); // no wait: nothing failed that needs one
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.messages.map((m) => m.event)).toStrictEqual(['B']);
+    await calls[0];
+    await expect(calls[1]).rejects.toBeInstanceOf(EndpointError);
+    await calls[2];
+  });
+
+  it('a 400 naming messages (issues) fails those alone; a 4xx naming none fails the batch', async () => {
+    const invalid = {
+      error: {
+        code: 'invalid_messages',
+        message: '2 problem(s) in the messages; nothing was forwarded',
+        issues: [
+          { index: 0, path: 'event', message: 'track: `event` …' },
+          { index: 2, path: 'event', message: 'track: `event` …' },
+          { index: 2, path: 'properties', message: 'track: `properties` …' },
+        ],
+      },
+    };
+    const first = client([{ status: 400, body: invalid }]);
+    for (const event of ['A', 'B', 'C', 'D']) first.connect.track(event);
+    expect(await settled(first.connect.flush())).toStrictEqual({
+      delivered: 2,
+      failed: 2,
+      dropped: 0,
+    });
+    expect(first.requests.map((r) => r.batch.map((m) => m.event))).toStrictEqual([
+      ['A', 'B', 'C', 'D'],
+      ['B', 'D'],
+    ]);
+    expect(first.errors[0]?.messages.map((m) => m.event)).toStrictEqual(['A', 'C']);
+
+    const second = client([{ status: 400, body: { error: { code: 'too_deep', message: '…' } } }]);
+    second.connect.track('A');
+    second.connect.track('B');
+    expect(await settled(second.connect.flush())).toStrictEqual({
+      delivered: 0,
+      failed: 2,
+      dropped: 0,
+    });
+    expect(second.requests).toHaveLength(1);
+  });
+
   it('reports a network failure as a ConnectionError after the retries', async () => {
     const { connect, errors } = client(['network', 'network'], { maxRetries: 1 });
     connect.track('Offline');
@@ -322,10 +389,10 @@ describe('the browser client reports failures once, and retries only what can su
     expect(requests).toHaveLength(3);
   });
 
-  it('an anonymous id the proxy will not bind is replaced, on the proxy clock', async () => {
+  it('an anonymous id the proxy will not bind is replaced, on the proxy clock, and the calls are sent again under it', async () => {
     vi.setSystemTime(Date.UTC(2026, 10, 29, 9)); // the page's clock; the proxy's is an hour ahead
     const proxyNow = Date.now() + 60 * 60_000;
-    const { connect, errors } = client([
+    const { connect, errors, requests } = client([
       {
         status: 403,
         body: {
@@ -341,12 +408,48 @@ describe('the browser client reports failures once, and retries only what can su
       },
     ]);
     const before = connect.anonymousId();
-    connect.track('A');
+    const call = connect.track('A');
+    connect.alias('u1'); // from the refused id: moved too
     await vi.advanceTimersByTimeAsync(10);
-    expect(errors).toHaveLength(1);
+    await call;
+    expect(errors).toStrictEqual([]);
     const after = connect.anonymousId();
     expect(after).not.toBe(before);
     expect(Math.abs((anonymousIdTime(after) ?? 0) - proxyNow)).toBeLessThan(1_000);
+    expect(requests.map((r) => r.batch.map((m) => [m.anonymousId, m.previousId]))).toStrictEqual([
+      [
+        [before, undefined],
+        [before, before],
+      ],
+      [
+        [after, undefined],
+        [after, after],
+      ],
+    ]);
+  });
+
+  it('an older anonymous id (queued before a reset) is not moved: its messages fail, the others go', async () => {
+    const { connect, errors, requests } = client([
+      {
+        status: 403,
+        body: {
+          error: {
+            code: 'forbidden',
+            reason: 'anonymous_id_not_bound',
+            index: 0,
+            field: 'anonymousId',
+            message: '…',
+          },
+        },
+      },
+    ]);
+    const old = connect.anonymousId();
+    connect.track('Before Reset');
+    connect.reset();
+    connect.track('After Reset');
+    expect(await settled(connect.flush())).toStrictEqual({ delivered: 1, failed: 1, dropped: 0 });
+    expect(requests[1]?.batch.map((m) => m.event)).toStrictEqual(['After Reset']);
+    expect(errors[0]?.messages.map((m) => m.anonymousId)).toStrictEqual([old]);
   });
 });
 
