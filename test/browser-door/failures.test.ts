@@ -567,4 +567,39 @@ describe('the browser client in the page', () => {
     connect.identify('u1', {});
     expect(connect.userId()).toBe('u1');
   });
+
+  it('after one write fails (quota), storage is still read: only the key whose write failed is kept in memory', async () => {
+    let full = false;
+    const values = new Map<string, string>(); // localStorage, shared with another tab
+    const quota: KeyValueStorage = {
+      getItem: (key) => values.get(key) ?? null,
+      setItem: (key, value) => {
+        if (full) throw new DOMException('quota', 'QuotaExceededError');
+        values.set(key, value);
+      },
+      removeItem: (key) => void values.delete(key),
+    };
+    const { connect, requests } = client([], { storage: quota });
+    const visitor = connect.anonymousId();
+    full = true; // another script filled localStorage
+    connect.identify('u1', { name: 'M' }); // the user id cannot be stored: kept in memory
+    connect.alias('u1');
+    await settled(connect.flush());
+    expect(connect.userId()).toBe('u1');
+    // The alias joins the visitor's own (stored) id, not a new one.
+    expect(requests[0]?.batch.map((m) => [m.type, m.anonymousId])).toStrictEqual([
+      ['identify', visitor],
+      ['alias', visitor],
+    ]);
+    expect(requests[0]?.batch[1]?.previousId).toBe(visitor);
+    // Another tab's sign-out (a new anonymous id in storage) is still seen here.
+    values.set('zendesk_connect.anonymous_id', '01a22651-6c00-7000-8000-000000000001');
+    expect(connect.anonymousId()).toBe('01a22651-6c00-7000-8000-000000000001');
+    // Once a write to the user key succeeds again, storage is the only copy again.
+    full = false;
+    connect.reset();
+    expect(values.has('zendesk_connect.user_id')).toBe(false);
+    values.set('zendesk_connect.user_id', '"u9"'); // another tab signs in
+    expect(connect.userId()).toBe('u9');
+  });
 });
