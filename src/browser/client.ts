@@ -219,6 +219,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   const unsettled = new Set<Pending>();
   let dropped = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of keepalive requests in flight: the browser's budget is per page. */
+  let keepaliveInFlight = 0;
+  /** Wakes each batch waiting out a retry (when the page hides). */
+  const sleepers = new Set<() => void>();
   /** The endpoint's clock minus the page's, learned from a refusal, for new anonymous ids. */
   let clockOffset = 0;
 
@@ -362,6 +366,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     const started = Date.now();
     let pending = batch;
     let attempt = 0;
+    /** The page is going away: send with keepalive (when it fits), and never wait to retry. */
+    let hiding = keepalive;
     /** The anonymous ids this request already moved away from (each once). */
     const moved = new Set<string>();
     for (;;) {
@@ -375,15 +381,20 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         timedOut = true;
         controller.abort();
       }, timeout);
+      const payload = JSON.stringify({
+        batch: pending.map((p) => p.message),
+        sentAt: new Date().toISOString(),
+      });
+      // The browser's keepalive budget is for all keepalive requests in flight on the page.
+      const bytes = hiding ? new TextEncoder().encode(payload).length : 0;
+      const alive = hiding && keepaliveInFlight + bytes <= KEEPALIVE_BUDGET;
+      if (alive) keepaliveInFlight += bytes;
       try {
         const response = await send(endpoint, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...options.headers },
-          body: JSON.stringify({
-            batch: pending.map((p) => p.message),
-            sentAt: new Date().toISOString(),
-          }),
-          keepalive,
+          body: payload,
+          keepalive: alive,
           credentials: options.credentials ?? 'same-origin',
           signal: controller.signal,
         });
@@ -440,6 +451,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           : new ConnectionError(`browser: ${endpoint} could not be reached`, { cause: thrown });
       } finally {
         clearTimeout(timer);
+        if (alive) keepaliveInFlight -= bytes;
       }
       if (retry.length === 0) return;
       attempt++;
@@ -450,7 +462,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         retryAfterMs === undefined ? 0 : retryDelay(policy, attempt, retryAfterMs),
       );
       if (
-        keepalive ||
+        hiding ||
         attempt > policy.maxRetries ||
         Date.now() + delay - started >= policy.maxElapsed
       ) {
@@ -458,7 +470,15 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         return;
       }
       pending = retry;
-      await sleep(delay, () => noop); // the page client is never closed
+      try {
+        // Woken early (it rejects) when the page hides: then one last attempt, at once.
+        await sleep(delay, (wake) => {
+          sleepers.add(wake);
+          return () => sleepers.delete(wake);
+        });
+      } catch {
+        hiding = true;
+      }
     }
   }
 
@@ -517,15 +537,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   function sendQueued(keepalive: boolean): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    let budget = KEEPALIVE_BUDGET;
-    return Promise.all(
-      take(keepalive).map((chunk) => {
-        const size = chunk.reduce((sum, pending) => sum + pending.bytes, 0);
-        const alive = keepalive && size <= budget;
-        if (alive) budget -= size;
-        return post(chunk, alive);
-      }),
-    ).then(() => undefined);
+    return Promise.all(take(keepalive).map((chunk) => post(chunk, keepalive))).then(
+      () => undefined,
+    );
   }
 
   async function flush(): Promise<BrowserFlushReport> {
@@ -538,6 +552,11 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   }
 
   const onHide = () => {
+    // What is queued, and what waits out a retry: sent now, with keepalive where it fits.
+    for (const wake of [...sleepers]) {
+      sleepers.delete(wake);
+      wake();
+    }
     if (queue.length > 0) void sendQueued(true);
   };
   const page = globalThis as {
@@ -665,8 +684,6 @@ function depthOf(json: string): number {
 function sizeOf(message: BrowserMessage): number {
   return new TextEncoder().encode(JSON.stringify(message)).length;
 }
-
-function noop(): void {}
 
 /** The message indexes a refusal names: a 403's `index`, a 400's `issues[].index`. */
 function namedIndexes(body: EndpointErrorBody | undefined, count: number): Set<number> {

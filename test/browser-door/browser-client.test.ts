@@ -194,4 +194,86 @@ describe('createBrowserClient', () => {
     expect(sent.map((s) => s.keepalive)).toStrictEqual([true, false]);
     for (const request of sent) expect(JSON.stringify(request.body).length).toBeLessThan(64 * 1024);
   });
+
+  it('counts the keepalive budget per page: requests still in flight leave less for the next (Chromium refuses past 64 KiB)', async () => {
+    const listeners = new Map<string, () => void>();
+    vi.stubGlobal('addEventListener', (type: string, listener: () => void) =>
+      listeners.set(type, listener),
+    );
+    vi.stubGlobal('document', { visibilityState: 'visible' });
+    let inFlight = 0;
+    let peak = 0;
+    const refused: number[] = [];
+    const kinds: boolean[] = [];
+    // Chromium's rule: keepalive requests in flight may carry 64 KiB of body, all together.
+    const fetch = (async (_url: RequestInfo | URL, init?: RequestInit) => {
+      const size = new TextEncoder().encode(String(init?.body)).length;
+      kinds.push(init?.keepalive === true);
+      if (init?.keepalive) {
+        if (inFlight + size > 65_536) {
+          refused.push(size);
+          throw new TypeError('Failed to fetch');
+        }
+        inFlight += size;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        inFlight -= size;
+      }
+      return new Response('{}');
+    }) as typeof globalThis.fetch;
+    const connect = createBrowserClient({
+      endpoint: '/c',
+      storage: memoryStorage(),
+      fetch,
+      flushInterval: 60_000,
+    });
+    const props = { blob: 'x'.repeat(1_000) };
+    for (let i = 0; i < 40; i++) connect.track('Scrolled', props);
+    vi.stubGlobal('document', { visibilityState: 'hidden' });
+    listeners.get('visibilitychange')?.();
+    for (let i = 0; i < 40; i++) connect.track('Hidden', props); // the page's own handler
+    listeners.get('pagehide')?.();
+    expect(await connect.flush()).toStrictEqual({ delivered: 80, failed: 0, dropped: 0 });
+    expect(refused).toStrictEqual([]);
+    expect(peak).toBeLessThanOrEqual(65_536);
+    expect(kinds.filter((k) => k).length).toBeGreaterThan(0);
+  });
+
+  it('a batch waiting out a retry when the page hides is sent at once, with keepalive', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const listeners = new Map<string, () => void>();
+    vi.stubGlobal('addEventListener', (type: string, listener: () => void) =>
+      listeners.set(type, listener),
+    );
+    const sent: { keepalive: boolean; events: unknown[] }[] = [];
+    let first = true;
+    const fetch = (async (_url: RequestInfo | URL, init?: RequestInit) => {
+      const body = JSON.parse(String(init?.body)) as { batch: { event: unknown }[] };
+      sent.push({ keepalive: init?.keepalive === true, events: body.batch.map((m) => m.event) });
+      if (first) {
+        first = false;
+        return new Response('{"error":{"code":"busy","message":"busy"}}', {
+          status: 503,
+          headers: { 'retry-after': '30' },
+        });
+      }
+      return new Response('{}');
+    }) as typeof globalThis.fetch;
+    const connect = createBrowserClient({
+      endpoint: '/c',
+      storage: memoryStorage(),
+      fetch,
+      flushInterval: 1,
+    });
+    const calls = [connect.track('Added To Cart'), connect.track('Checkout Started')];
+    await vi.advanceTimersByTimeAsync(10); // sent, answered 503: now waiting 30 s
+    expect(sent).toHaveLength(1);
+    listeners.get('pagehide')?.(); // the user navigates away
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toStrictEqual([
+      { keepalive: false, events: ['Added To Cart', 'Checkout Started'] },
+      { keepalive: true, events: ['Added To Cart', 'Checkout Started'] },
+    ]);
+    await Promise.all(calls);
+  });
 });
