@@ -361,7 +361,8 @@ export function createConnectProxy<Context = unknown>(
       }
     }
     // One queue serves everyone: refuse at once what would fill it past the share of this
-    // request's kind, rather than queue half of it and fail the rest (queue_full).
+    // request's kind, rather than queue half of it and fail the rest (queue_full). From here to
+    // the forwarding nothing awaits, so concurrent requests are checked one after the other.
     const { queued, maxQueueSize } = options.client.queueLoad;
     const room = user === undefined ? Math.floor(maxQueueSize * visitorQueueShare) : maxQueueSize;
     if (calls.length > 0 && queued + calls.length > room) {
@@ -383,17 +384,20 @@ export function createConnectProxy<Context = unknown>(
         binding?.alias(id as string);
       }
     }
-    const headers = { ...cors };
-    const cookie = await binding?.cookie();
-    if (cookie !== undefined) headers['set-cookie'] = cookie;
-
+    // Queued in the same turn as the load check above: no other request can slip in between.
     const deliveries = calls.map(({ message }) => {
       try {
         return forward(options.client, message.type, message);
       } catch (error) {
-        return Promise.reject(error); // e.g. a beforeSend that broke the message
+        // e.g. a beforeSend that broke the message; handled now, settled below
+        const refused = Promise.reject(error);
+        refused.catch(() => {});
+        return refused;
       }
     });
+    const headers = { ...cors };
+    const cookie = await binding?.cookie();
+    if (cookie !== undefined) headers['set-cookie'] = cookie;
     const skipped = read.messages.length - calls.length;
     if (options.waitUntil) {
       options.waitUntil(Promise.allSettled(deliveries));

@@ -77,6 +77,18 @@ describe('the shared queue', () => {
     emulator.faults.clear();
   });
 
+  it('concurrent visitor requests cannot all pass the check before any is queued', async () => {
+    const { emulator, client, send } = setUp();
+    emulator.faults.delay(100);
+    const statuses = (await Promise.all(Array.from({ length: 5 }, () => send(visitorBatch(50)))))
+      .map((response) => response.status)
+      .sort();
+    expect(statuses).toStrictEqual([200, 200, 503, 503, 503]);
+    expect(client.queueLoad.queued).toBe(0);
+    expect(emulator.events).toHaveLength(100);
+    emulator.faults.clear();
+  });
+
   it('visitorQueueShare is a fraction from 0 to 1; retryAfter whole seconds, at least 1', () => {
     const client = new ConnectClient({ apiKey: 'k', fetch: createConnectEmulator().fetch });
     for (const visitorQueueShare of [-0.1, 1.5, Number.NaN])
