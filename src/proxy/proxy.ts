@@ -404,11 +404,14 @@ export function createConnectProxy<Context = unknown>(
       return Response.json({ accepted: calls.length, skipped }, { status: 202, headers });
     }
     const outcomes = await Promise.allSettled(deliveries);
-    const failed = outcomes.flatMap((outcome, i) =>
-      outcome.status === 'rejected'
-        ? [{ index: calls[i]?.index ?? i, ...describe(outcome.reason) }]
-        : [],
-    );
+    const failed = outcomes.flatMap((outcome, i) => {
+      if (outcome.status !== 'rejected') return [];
+      const index = calls[i]?.index ?? i;
+      const { name, message, ...short } = describe(outcome.reason);
+      // A visitor (anyone) learns what failed, not Connect's words (which may name users or
+      // internals): the code, the status and whether to retry.
+      return [user === undefined ? { index, ...short } : { index, name, ...short, message }];
+    });
     if (failed.length > 0) {
       const retryable = failed.some((f) => f.retryable);
       return failure(

@@ -127,6 +127,22 @@ describe('createConnectProxy: forwarding', () => {
     });
   });
 
+  it("tells a visitor only each failure's code and status, not Connect's words", async () => {
+    const { emulator, send } = setUp({ currentUser: () => null }, { maxRetries: 0 });
+    emulator.faults.failNext(1, 503);
+    const anonymousId = '01a22651-6c00-7000-8000-000000000001';
+    const response = await send('/track', { anonymousId, event: 'Visited' });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toStrictEqual({
+      error: {
+        code: 'delivery_failed',
+        message: '1 of 1 message(s) could not be delivered to Connect',
+        failed: [{ index: 0, code: 'server_error', status: 503, retryable: true }],
+        retryable: true,
+      },
+    });
+  });
+
   it.each([
     [401, 'authentication_error'],
     [400, 'bad_request'],
