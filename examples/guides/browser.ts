@@ -93,6 +93,25 @@ export const withAliasStore = createConnectProxy({
 
 // #endregion
 
+// #region visitors
+// Stricter doors: no groups from pages, and no contact details or push tokens from visitors.
+const CONTACT = /^(e-?mail|phone|phone-?number|phones)$/i;
+export const strictVisitors = createConnectProxy({
+  client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
+  currentUser: (request) => sessionUserId(request),
+  secret: process.env.CONNECT_PROXY_SECRET,
+  authorize: ({ message, user }) => {
+    if (message.type === 'group') return false; // group membership: your server decides
+    if (user !== undefined) return true;
+    const traits = (message.traits ?? {}) as Record<string, unknown>;
+    const device = (message.context as { device?: { token?: unknown } } | undefined)?.device;
+    const contact = Object.keys(traits).some((key) => CONTACT.test(key.replace(/[\s_]/g, '')));
+    return !contact && device?.token == null;
+  },
+});
+
+// #endregion
+
 // #region vite
 // vite.config.ts: the page at http://localhost:5173, your API at http://localhost:3000
 import { defineConfig } from 'vite';
