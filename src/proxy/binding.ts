@@ -138,7 +138,7 @@ export function createBinder(secret: string, options: BindingCookieOptions = {})
           // stay locked to its user for as long as the cookie lives.
           while (entries.length > MAX_ENTRIES) {
             const plain = entries.findIndex((e) => e.owner === undefined);
-            entries.splice(plain >= 0 ? plain : 0, 1);
+            entries.splice(Math.max(plain, 0), 1);
           }
           const list = entries.map((e) => (e.owner ? `${e.tag}:${e.owner}` : e.tag)).join('~');
           const signature = new Uint8Array(
