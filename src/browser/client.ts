@@ -368,7 +368,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     let attempt = 0;
     /** The page is going away: send with keepalive (when it fits), and never wait to retry. */
     let hiding = keepalive;
-    /** The anonymous ids this request already moved away from (each once). */
+    /** The anonymous id this request moved away from (at most one). */
     const moved = new Set<string>();
     for (;;) {
       let error: EndpointError | ConnectionError;
@@ -502,7 +502,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     const field = body.field;
     const refused =
       message && (field === 'anonymousId' || field === 'previousId') ? message[field] : undefined;
-    if (typeof refused !== 'string' || moved.has(refused)) return false;
+    // Once per request: a proxy that refuses the new id too gets no loop out of the page.
+    if (typeof refused !== 'string' || moved.size > 0) return false;
     if (refused !== storage.getItem(ANONYMOUS_KEY)) return false;
     moved.add(refused);
     const next = renewAnonymousId();

@@ -428,6 +428,26 @@ describe('the browser client reports failures once, and retries only what can su
     ]);
   });
 
+  it('a proxy that refuses the new anonymous id too: moved once, then the calls fail (no loop)', async () => {
+    const notBound = {
+      status: 403,
+      body: {
+        error: {
+          code: 'forbidden',
+          reason: 'anonymous_id_not_bound',
+          index: 0,
+          field: 'anonymousId',
+          message: '…',
+        },
+      },
+    };
+    const { connect, requests, errors } = client([notBound, notBound, notBound]);
+    connect.track('A');
+    expect(await settled(connect.flush())).toStrictEqual({ delivered: 0, failed: 1, dropped: 0 });
+    expect(requests).toHaveLength(2);
+    expect(errors).toHaveLength(1);
+  });
+
   it('an older anonymous id (queued before a reset) is not moved: its messages fail, the others go', async () => {
     const { connect, errors, requests } = client([
       {
