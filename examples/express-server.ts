@@ -12,8 +12,8 @@ export type SignedInRequest = express.Request & { user?: { id: string } };
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
-  /** 32+ random characters: binds anonymous ids to their browser. */
-  secret: string;
+  /** 32+ random characters binding anonymous ids to their browser; `undefined` throws at start-up. */
+  secret: string | undefined;
   /** Your session middleware: sets `req.user` for a signed-in user. */
   authenticate: express.RequestHandler;
 }
@@ -25,6 +25,9 @@ export interface AppOptions {
  */
 export function createApp(client: ConnectClient, options: AppOptions): express.Express {
   const app = express();
+  // Behind nginx or a load balancer that ends TLS: believe its X-Forwarded-Proto/-Host, so the
+  // page's https origin is this server's own (the proxy reads Express's req.protocol/req.host).
+  app.set('trust proxy', 'loopback');
   app.use(options.authenticate);
   app.use(
     '/api/connect',
@@ -48,7 +51,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(process.env.CONNECT_BASE_URL ? { baseUrl: process.env.CONNECT_BASE_URL } : {}),
   });
   const app = createApp(client, {
-    secret: process.env.CONNECT_PROXY_SECRET ?? '',
+    secret: process.env.CONNECT_PROXY_SECRET, // unset: throws at start-up
     // Replace with your session middleware. Until then everyone is a visitor, who can write only
     // anonymous ids.
     authenticate: (_request, _response, next) => next(),

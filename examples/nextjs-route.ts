@@ -14,7 +14,7 @@ const client = new ConnectClient({ apiKey: process.env.CONNECT_API_KEY ?? '' });
 export const POST = createConnectProxy({
   client,
   currentUser: (request) => sessionUserId(request),
-  // 32+ random characters (`openssl rand -hex 32`): binds anonymous ids to their browser. A
-  // missing secret throws here, at start-up, instead of running unbound.
-  secret: process.env.CONNECT_PROXY_SECRET ?? '',
+  // Required: 32+ random characters (`openssl rand -hex 32`) binding anonymous ids to their
+  // browser. An unset variable throws here, at start-up, instead of running unbound.
+  secret: process.env.CONNECT_PROXY_SECRET,
 });

@@ -55,6 +55,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   private readonly logger: ConnectLogger | undefined;
   private readonly abort = new AbortController();
   private readonly maxMessageBytes: number;
+  private readonly maxQueueSize: number;
   private closing: Promise<DeliveryReport> | undefined;
 
   /** @throws {ValidationError} when an option is invalid, naming it (never echoing the key). */
@@ -73,6 +74,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
     this.beforeSend = resolved.beforeSend;
     this.waitUntil = resolved.waitUntil;
     this.maxMessageBytes = resolved.maxMessageBytes;
+    this.maxQueueSize = resolved.maxQueueSize;
     const transport = new Transport({
       ...resolved,
       signal: this.abort.signal,
@@ -255,6 +257,21 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
     }
     this.closing ??= this.shutDown(timeout);
     return this.closing;
+  }
+
+  /**
+   * How full the queue is, read-only: the messages waiting or in flight, and `maxQueueSize` (past
+   * it a call is dropped with `QueueFullError`). For shedding load before that, as
+   * `createConnectProxy` does.
+   *
+   * @example
+   * ```ts
+   * const { queued, maxQueueSize } = connect.queueLoad;
+   * if (queued > maxQueueSize / 2) console.warn('Connect is slow: the queue is half full');
+   * ```
+   */
+  get queueLoad(): { queued: number; maxQueueSize: number } {
+    return { queued: this.queue.size, maxQueueSize: this.maxQueueSize };
   }
 
   /**

@@ -3,6 +3,11 @@
 declare function sessionUserId(request: Request): Promise<string | null>;
 declare function isMember(userId: string | number, groupId: unknown): Promise<boolean>;
 declare function showBanner(text: string): void;
+/** Your store of aliases (a table: anonymous id → user id). */
+declare const aliasStore: {
+  userOf(anonymousId: string): Promise<string | undefined>;
+  save(anonymousId: string, userId: string): Promise<void>;
+};
 
 // #region page
 import { createBrowserClient, EndpointError } from 'zendesk-connect/browser';
@@ -24,7 +29,10 @@ connect.track('Signed Up', { plan: 'Startup', source: 'Analytics Academy' });
 
 const { delivered, failed, dropped } = await connect.flush();
 
-connect.reset(); // at sign-out: forget the user, new anonymous id (in every tab)
+// At sign-out: deliver what the user did while your session still names them, then forget the
+// user and start a new anonymous id (in every tab), then end your session.
+await connect.flush();
+connect.reset();
 // #endregion
 
 // #region events
@@ -46,8 +54,9 @@ export const POST = createConnectProxy({
   client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
   // Required: the signed-in user's id from your session, or null for a visitor.
   currentUser: (request) => sessionUserId(request),
-  // 32+ random characters: binds each anonymous id to the browser that first used it.
-  secret: process.env.CONNECT_PROXY_SECRET!,
+  // Required: 32+ random characters binding each anonymous id to the browser that first used
+  // it. An unset variable throws at start-up; only `secret: false` runs without it.
+  secret: process.env.CONNECT_PROXY_SECRET,
 });
 // #endregion
 
@@ -55,10 +64,50 @@ export const POST = createConnectProxy({
 export const withGroups = createConnectProxy({
   client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
   currentUser: (request) => sessionUserId(request),
-  secret: process.env.CONNECT_PROXY_SECRET!,
+  secret: process.env.CONNECT_PROXY_SECRET,
   // Runs after the identity rules, and can only refuse more.
   authorize: async ({ message, user }) =>
     message.type !== 'group' || (user !== undefined && (await isMember(user, message.groupId))),
+});
+
+// #endregion
+
+// #region aliases
+// Every instance, every restart: an anonymous id aliased into a user is written only by that user.
+export const withAliasStore = createConnectProxy({
+  client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
+  currentUser: (request) => sessionUserId(request),
+  secret: process.env.CONNECT_PROXY_SECRET,
+  authorize: async ({ message, writes, user }) => {
+    for (const { id, kind } of writes) {
+      if (kind !== 'anonymous') continue;
+      const owner = await aliasStore.userOf(String(id));
+      if (owner !== undefined && owner !== String(user)) return false;
+      // An alias (its user is the signed-in one): from now on the id is that user's.
+      if (message.type === 'alias' && user !== undefined)
+        await aliasStore.save(String(id), String(user));
+    }
+    return true;
+  },
+});
+
+// #endregion
+
+// #region visitors
+// Stricter doors: no groups from pages, and no contact details or push tokens from visitors.
+const CONTACT = /^(e-?mail|phone|phone-?number|phones)$/i;
+export const strictVisitors = createConnectProxy({
+  client: new ConnectClient({ apiKey: process.env.CONNECT_API_KEY! }),
+  currentUser: (request) => sessionUserId(request),
+  secret: process.env.CONNECT_PROXY_SECRET,
+  authorize: ({ message, user }) => {
+    if (message.type === 'group') return false; // group membership: your server decides
+    if (user !== undefined) return true;
+    const traits = (message.traits ?? {}) as Record<string, unknown>;
+    const device = (message.context as { device?: { token?: unknown } } | undefined)?.device;
+    const contact = Object.keys(traits).some((key) => CONTACT.test(key.replace(/[\s_]/g, '')));
+    return !contact && device?.token == null;
+  },
 });
 
 // #endregion

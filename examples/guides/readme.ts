@@ -35,7 +35,7 @@ import { createConnectProxy } from 'zendesk-connect/proxy';
 export const POST = createConnectProxy({
   client,
   currentUser: (request) => sessionUserId(request), // null for a visitor
-  secret: process.env.CONNECT_PROXY_SECRET!, // binds anonymous ids to their browser
+  secret: process.env.CONNECT_PROXY_SECRET, // required (unset: throws); binds anonymous ids
 });
 // #endregion
 

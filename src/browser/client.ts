@@ -8,7 +8,8 @@ import {
   sleep,
 } from '../delivery/retry-policy';
 import { ConnectionError, QueueFullError, ValidationError } from '../errors';
-import { isId, isPlainObject, isUsableString } from '../leaf/values';
+import { codePointLength, isId, isPlainObject, isUsableString } from '../leaf/values';
+import { jsonSafeCopy } from '../mappers/json-copy';
 import { VERSION } from '../version';
 import { EndpointError, type EndpointErrorBody } from './errors';
 import { defaultStorage, type KeyValueStorage, safeStorage } from './storage';
@@ -29,8 +30,18 @@ export interface BrowserClientOptions {
   maxQueueSize?: number;
   /** Retries of a failed request (network errors, 408, 429, 5xx but a Connect refusal behind a 502). Default 3. */
   maxRetries?: number;
-  /** The rest of the retry policy (the server client's): default initial delay 500 ms, max delay 10 s, max `Retry-After` 30 s, max elapsed 60 s. */
+  /**
+   * The rest of the retry policy (the server client's): default initial delay 500 ms, max delay
+   * 10 s, max `Retry-After` 30 s, max elapsed 60 s. `Retry-After` is a minimum: the backoff still
+   * applies when it asks for less (`Retry-After: 0`), and no wait is under 100 ms.
+   */
   retry?: Omit<RetryPolicy, 'maxRetries'>;
+  /**
+   * How long a request may go unanswered, in ms; then it is aborted and, like a network error,
+   * retried. Default 30,000. The proxy may still deliver what it got: keep its client's
+   * `retry.maxElapsed` under this (or give the proxy `waitUntil`).
+   */
+  timeout?: number;
   /** Headers for every request, such as a CSRF token. Default none. */
   headers?: Record<string, string>;
   /** Whether requests carry cookies. Default `'same-origin'`; `'include'` for an endpoint on another origin of your site. */
@@ -82,7 +93,9 @@ export interface BrowserFlushReport {
 
 /**
  * The page client returned by {@link createBrowserClient}. Bad input throws `ValidationError`
- * synchronously, naming the field, like `ConnectClient`; nothing is queued. The promise a call
+ * synchronously, naming the field, like `ConnectClient`; nothing is queued. That includes what the
+ * proxy would refuse as invalid, by its default limits: an event over 200 characters, a message
+ * over 32 KiB of JSON or nested deeper than 30 levels, an alias to the same id. The promise a call
  * returns resolves when the endpoint accepted it and rejects when it finally failed; it is marked
  * handled, so ignoring it never causes an unhandled rejection. Failures are also `error` events.
  */
@@ -112,7 +125,11 @@ export interface BrowserClient {
   }): Promise<void>;
   /** Joins the anonymous id (or `previousId`) to `userId`, and remembers `userId`. */
   alias(userId: string | number, previousId?: string | number): Promise<void>;
-  /** Signs out: forgets the user id and starts a new anonymous id, in every tab. */
+  /**
+   * Signs out: forgets the user id and starts a new anonymous id, in every tab. Call
+   * `await flush()` first, while your session still names the user: a signed-in call sent after
+   * the session ended is refused (`not_signed_in`).
+   */
   reset(): void;
   /** Sends everything queued; resolves, never rejects, when every call made before it settled. */
   flush(): Promise<BrowserFlushReport>;
@@ -132,6 +149,14 @@ const USER_KEY = 'zendesk_connect.user_id';
 /** Browsers refuse keepalive requests once 64 KiB of them are in flight; leave headroom. */
 const KEEPALIVE_BUDGET = 60_000;
 const MESSAGE_KEYS = new Set(['userId', 'traits', 'context']);
+/** The proxy's defaults: a message of at most 32 KiB of JSON (its client's `maxMessageBytes`)… */
+const MAX_MESSAGE_BYTES = 32 * 1024;
+/** …nested at most 32 levels in a request (`maxDepth`), of which `{ "batch": [` takes two. */
+const MAX_MESSAGE_DEPTH = 30;
+/** A request's body at most: the proxy's default `maxBodyBytes` is 512 KiB. */
+const MAX_REQUEST_BYTES = 500 * 1024;
+/** The shortest wait between two attempts, in ms. */
+const MIN_RETRY_DELAY = 100;
 
 interface Pending {
   message: BrowserMessage;
@@ -162,7 +187,8 @@ interface Pending {
  * connect.identify('019mr8mf4r', { name: 'Michael Bolton' }); // once signed in
  * connect.alias('019mr8mf4r');
  * const { delivered, failed, dropped } = await connect.flush();
- * connect.reset(); // on sign-out
+ * await connect.flush(); // at sign-out, while the session still names the user,
+ * connect.reset(); // then forget the user
  * ```
  */
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
@@ -181,6 +207,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     maxRetryAfter: options.retry?.maxRetryAfter ?? 30_000,
     maxElapsed: options.retry?.maxElapsed ?? 60_000,
   };
+  const timeout = options.timeout ?? 30_000;
   const send =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const listeners = {
@@ -192,6 +219,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   const unsettled = new Set<Pending>();
   let dropped = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of keepalive requests in flight: the browser's budget is per page. */
+  let keepaliveInFlight = 0;
+  /** Wakes each batch waiting out a retry (when the page hides). */
+  const sleepers = new Set<() => void>();
   /** The endpoint's clock minus the page's, learned from a refusal, for new anonymous ids. */
   let clockOffset = 0;
 
@@ -246,11 +277,16 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     storage.setItem(USER_KEY, JSON.stringify(id));
   };
 
-  function enqueue(
+  /**
+   * The message for a call, stamped now, and checked against what the proxy refuses as invalid
+   * (its default limits): throws `ValidationError` naming the field, so one bad call never
+   * reaches a batch it would refuse whole.
+   */
+  function stamp(
     type: BrowserMessage['type'],
     fields: Partial<BrowserMessage>,
     context: Record<string, unknown> | undefined,
-  ): Promise<void> {
+  ): BrowserMessage {
     const message: BrowserMessage = {
       type,
       messageId: crypto.randomUUID(),
@@ -265,7 +301,26 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     };
     const current = userId();
     if (message.userId === undefined && current !== undefined) message.userId = current;
+    const json = JSON.stringify(message);
+    const bytes = new TextEncoder().encode(json).length;
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw invalid(
+        largestField(message),
+        `makes the message ${bytes} bytes of JSON, over the proxy's 32 KiB`,
+      );
+    }
+    if (depthOf(json) > MAX_MESSAGE_DEPTH) {
+      throw invalid(
+        largestField(message),
+        `nests deeper than the proxy allows (${MAX_MESSAGE_DEPTH} levels in a message)`,
+      );
+    }
+    return message;
+  }
+
+  function enqueue(message: BrowserMessage): Promise<void> {
     const bytes = sizeOf(message);
+    const type = message.type;
     let settle!: Pending['settle'];
     const delivery = new Promise<void>((resolve, reject) => {
       settle = (outcome, error) => (outcome === 'delivered' ? resolve() : reject(error));
@@ -310,21 +365,38 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   async function post(batch: Pending[], keepalive: boolean): Promise<void> {
     const started = Date.now();
     let pending = batch;
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    /** The page is going away: send with keepalive (when it fits), and never wait to retry. */
+    let hiding = keepalive;
+    /** The anonymous id this request moved away from (at most one). */
+    const moved = new Set<string>();
+    for (;;) {
       let error: EndpointError | ConnectionError;
       let status: number | undefined;
       let retryAfterMs: number | undefined;
       let retry = pending;
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeout);
+      const payload = JSON.stringify({
+        batch: pending.map((p) => p.message),
+        sentAt: new Date().toISOString(),
+      });
+      // The browser's keepalive budget is for all keepalive requests in flight on the page.
+      const bytes = hiding ? new TextEncoder().encode(payload).length : 0;
+      const alive = hiding && keepaliveInFlight + bytes <= KEEPALIVE_BUDGET;
+      if (alive) keepaliveInFlight += bytes;
       try {
         const response = await send(endpoint, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...options.headers },
-          body: JSON.stringify({
-            batch: pending.map((p) => p.message),
-            sentAt: new Date().toISOString(),
-          }),
-          keepalive,
+          body: payload,
+          keepalive: alive,
           credentials: options.credentials ?? 'same-origin',
+          signal: controller.signal,
         });
         if (response.ok) {
           for (const p of pending) p.settle('delivered');
@@ -356,17 +428,41 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           retry = retryable ? again : [];
           fail(retryable ? refused : [...refused, ...again], error, status);
         } else if (!retryable) {
+          // A refusal (400, 403) naming messages: the others are fine, and are sent again at
+          // once, without them. One whose anonymous id is refused as not this browser's moves
+          // to a new id first, with the other messages under it.
+          if (body && moveAnonymousId(body, pending, moved)) continue;
+          const named = namedIndexes(body, pending.length);
+          const refused = pending.filter((_, i) => named.has(i));
+          if (refused.length > 0 && refused.length < pending.length) {
+            fail(refused, error, status);
+            pending = pending.filter((_, i) => !named.has(i));
+            continue;
+          }
           retry = [];
-          if (body?.reason === 'anonymous_id_not_bound') learnFrom(body, pending);
           fail(pending, error, status);
         }
       } catch (thrown) {
-        error = new ConnectionError(`browser: ${endpoint} could not be reached`, { cause: thrown });
+        error = timedOut
+          ? new ConnectionError(
+              `browser: ${endpoint} did not answer within ${timeout} ms (timeout)`,
+              { cause: thrown },
+            )
+          : new ConnectionError(`browser: ${endpoint} could not be reached`, { cause: thrown });
+      } finally {
+        clearTimeout(timer);
+        if (alive) keepaliveInFlight -= bytes;
       }
       if (retry.length === 0) return;
-      const delay = retryDelay(policy, attempt, retryAfterMs);
+      attempt++;
+      // Retry-After is a minimum: a 0 (or any short one) never means back-to-back attempts.
+      const delay = Math.max(
+        MIN_RETRY_DELAY,
+        retryDelay(policy, attempt, undefined),
+        retryAfterMs === undefined ? 0 : retryDelay(policy, attempt, retryAfterMs),
+      );
       if (
-        keepalive ||
+        hiding ||
         attempt > policy.maxRetries ||
         Date.now() + delay - started >= policy.maxElapsed
       ) {
@@ -374,21 +470,48 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         return;
       }
       pending = retry;
-      await sleep(delay, () => noop); // the page client is never closed
+      try {
+        // Woken early (it rejects) when the page hides: then one last attempt, at once.
+        await sleep(delay, (wake) => {
+          sleepers.add(wake);
+          return () => sleepers.delete(wake);
+        });
+      } catch {
+        hiding = true;
+      }
     }
   }
 
   /**
-   * The proxy refused an anonymous id as not this browser's (its cookie was lost, or the id was
-   * made too long before its first use, maybe by a clock that is off). When the refused id is
-   * still the current one, start a new one on the endpoint's clock, so later calls can pass.
+   * The proxy refused an anonymous id as not this browser's (its cookie was lost, the id was made
+   * long before its first use, maybe by a clock that is off) or as aliased into another user (a
+   * sign-out without `reset()`). When the refused id is still the current one, start a new one
+   * on the endpoint's clock and move every unsent message under the old one (this batch and the
+   * queue) to it; true when it did, so the batch can be sent again. An older id is not moved: its
+   * messages belong to an earlier visitor of this browser.
    */
-  function learnFrom(body: EndpointErrorBody, batch: readonly Pending[]) {
+  function moveAnonymousId(
+    body: EndpointErrorBody,
+    batch: readonly Pending[],
+    moved: Set<string>,
+  ): boolean {
+    if (body.reason !== 'anonymous_id_not_bound' && body.reason !== 'anonymous_id_aliased')
+      return false;
     if (typeof body.now === 'number') clockOffset = body.now - Date.now();
     const message = typeof body.index === 'number' ? batch[body.index]?.message : undefined;
-    const field = body.field as keyof BrowserMessage | undefined;
-    const refused = message && field ? message[field] : undefined;
-    if (refused !== undefined && refused === storage.getItem(ANONYMOUS_KEY)) renewAnonymousId();
+    const field = body.field;
+    const refused =
+      message && (field === 'anonymousId' || field === 'previousId') ? message[field] : undefined;
+    // Once per request: a proxy that refuses the new id too gets no loop out of the page.
+    if (typeof refused !== 'string' || moved.size > 0) return false;
+    if (refused !== storage.getItem(ANONYMOUS_KEY)) return false;
+    moved.add(refused);
+    const next = renewAnonymousId();
+    for (const { message: m } of [...batch, ...queue]) {
+      if (m.anonymousId === refused) m.anonymousId = next;
+      if (m.previousId === refused) m.previousId = next;
+    }
+    return true;
   }
 
   function take(keepalive: boolean): Pending[][] {
@@ -397,7 +520,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     let bytes = 0;
     for (const pending of queue) {
       const full =
-        chunk.length >= maxBatchSize || (keepalive && bytes + pending.bytes > KEEPALIVE_BUDGET);
+        chunk.length >= maxBatchSize ||
+        bytes + pending.bytes > (keepalive ? KEEPALIVE_BUDGET : MAX_REQUEST_BYTES);
       if (full && chunk.length > 0) {
         chunks.push(chunk);
         chunk = [];
@@ -414,15 +538,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   function sendQueued(keepalive: boolean): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    let budget = KEEPALIVE_BUDGET;
-    return Promise.all(
-      take(keepalive).map((chunk) => {
-        const size = chunk.reduce((sum, pending) => sum + pending.bytes, 0);
-        const alive = keepalive && size <= budget;
-        if (alive) budget -= size;
-        return post(chunk, alive);
-      }),
-    ).then(() => undefined);
+    return Promise.all(take(keepalive).map((chunk) => post(chunk, keepalive))).then(
+      () => undefined,
+    );
   }
 
   async function flush(): Promise<BrowserFlushReport> {
@@ -435,6 +553,11 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   }
 
   const onHide = () => {
+    // What is queued, and what waits out a retry: sent now, with keepalive where it fits.
+    for (const wake of [...sleepers]) {
+      sleepers.delete(wake);
+      wake();
+    }
     if (queue.length > 0) void sendQueued(true);
   };
   const page = globalThis as {
@@ -456,31 +579,46 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       const id = message.userId ?? undefined;
       if (id !== undefined && !isId(id))
         throw invalid('userId', 'must be a non-empty string or a finite number');
-      const fields = checkObjects({ traits: message.traits, context: message.context });
-      if (id !== undefined) rememberUser(id);
-      return enqueue(
+      const fields = copyObjects({ traits: message.traits, context: message.context });
+      const stamped = stamp(
         'identify',
         { ...(id !== undefined ? { userId: id } : {}), traits: fields.traits ?? {} },
         fields.context,
       );
+      if (id !== undefined) {
+        rememberUser(id);
+        stamped.anonymousId = anonymousId(); // a new one when another user signed in here
+      }
+      return enqueue(stamped);
     },
     track(first: unknown, properties?: Record<string, unknown>) {
       const message = isPlainObject(first) ? first : { event: first, properties };
-      if (!isUsableString(message.event)) throw invalid('event', 'must be a non-empty string');
-      const fields = checkObjects({ properties: message.properties, context: message.context });
+      if (!isUsableString(message.event) || codePointLength(message.event) > 200)
+        throw invalid('event', 'must be a non-empty string of at most 200 characters');
+      const fields = copyObjects({ properties: message.properties, context: message.context });
       return enqueue(
-        'track',
-        { event: message.event, properties: fields.properties ?? {} },
-        fields.context,
+        stamp(
+          'track',
+          { event: message.event, properties: fields.properties ?? {} },
+          fields.context,
+        ),
       );
     },
     alias(newId: string | number, previousId?: string | number) {
       if (!isId(newId)) throw invalid('userId', 'must be a non-empty string or a finite number');
       if (previousId != null && !isId(previousId))
         throw invalid('previousId', 'must be a non-empty string or a finite number');
+      if (previousId != null && String(previousId) === String(newId))
+        throw invalid('previousId', 'must differ from `userId`');
+      const stamped = stamp(
+        'alias',
+        { userId: newId, previousId: previousId ?? anonymousId() },
+        undefined,
+      );
       rememberUser(newId);
-      const previous = previousId ?? anonymousId();
-      return enqueue('alias', { userId: newId, previousId: previous }, undefined);
+      stamped.anonymousId = anonymousId(); // a new one when another user signed in here
+      stamped.previousId = previousId ?? stamped.anonymousId;
+      return enqueue(stamped);
     },
     reset() {
       storage.removeItem(USER_KEY);
@@ -493,33 +631,73 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   } as BrowserClient;
 }
 
-/** Checks that each given field is a plain object JSON can carry; throws naming the field. */
-function checkObjects<K extends string>(
+/**
+ * Each given field, which must be a plain object, copied now as JSON will carry it (the server
+ * client's rule: a `Date` becomes its ISO string; `NaN`, `Infinity`, a `BigInt` or a cycle throws
+ * `ValidationError` naming its path). A copy, so the page's later changes to its own objects are
+ * neither sent nor able to break the batch.
+ */
+function copyObjects<K extends string>(
   fields: Record<K, unknown>,
 ): Partial<Record<K, Record<string, unknown>>> {
-  const checked: Partial<Record<K, Record<string, unknown>>> = {};
+  const copied: Partial<Record<K, Record<string, unknown>>> = {};
   for (const key of Object.keys(fields) as K[]) {
     const value = fields[key];
     if (value == null) continue;
     if (!isPlainObject(value)) throw invalid(key, 'must be a plain object');
-    try {
-      JSON.stringify(value);
-    } catch (error) {
-      throw invalid(
-        key,
-        `must be JSON-serializable (no BigInt, no circular references): ${(error as Error).message}`,
-      );
-    }
-    checked[key] = value;
+    copied[key] = jsonSafeCopy(value, key, 'browser') as Record<string, unknown>;
   }
-  return checked;
+  return copied;
+}
+
+/** The field of a message that weighs most: the one to name when it is too large or deep. */
+function largestField(message: BrowserMessage): string {
+  let largest = 'userId';
+  let most = -1;
+  for (const field of ['traits', 'properties', 'context', 'userId', 'previousId'] as const) {
+    const value = message[field];
+    const size = value === undefined ? -1 : JSON.stringify(value).length;
+    if (size > most) {
+      largest = field;
+      most = size;
+    }
+  }
+  return largest;
+}
+
+/** How deep JSON text nests (strings skipped). */
+function depthOf(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < json.length; index++) {
+    const char = json[index];
+    if (inString) {
+      if (char === '\\') index++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    else if (char === '}' || char === ']') depth--;
+  }
+  return deepest;
 }
 
 function sizeOf(message: BrowserMessage): number {
   return new TextEncoder().encode(JSON.stringify(message)).length;
 }
 
-function noop(): void {}
+/** The message indexes a refusal names: a 403's `index`, a 400's `issues[].index`. */
+function namedIndexes(body: EndpointErrorBody | undefined, count: number): Set<number> {
+  const named = new Set<number>();
+  const add = (index: unknown) => {
+    if (Number.isInteger(index) && (index as number) >= 0 && (index as number) < count)
+      named.add(index as number);
+  };
+  add(body?.index);
+  if (Array.isArray(body?.issues))
+    for (const issue of body.issues) add(isPlainObject(issue) ? issue.index : undefined);
+  return named;
+}
 
 function errorBodyOf(text: string): EndpointErrorBody | undefined {
   try {

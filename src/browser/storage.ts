@@ -57,38 +57,39 @@ export function defaultStorage(): KeyValueStorage {
 }
 
 /**
- * Reads and writes through a storage that may start throwing at any time (quota, privacy). While
- * it works, it is the only copy: every read asks it, so what another tab wrote or removed (a
- * sign-out) is seen at once. From its first throw on, memory is used instead.
+ * Reads and writes through a storage that may throw at any time (quota, privacy). Storage stays
+ * the only copy of every key it holds: every read asks it, so what another tab wrote or removed
+ * (a sign-out) is seen at once, even after some write failed. Only a key whose last write or
+ * removal failed is served from memory (with that newest value) until a write of it succeeds
+ * again; a read that throws reads as nothing.
  */
 export function safeStorage(storage: KeyValueStorage): KeyValueStorage {
-  const memory = memoryStorage();
-  let broken = false;
-  const attempt = (use: () => void) => {
-    if (broken) return false;
-    try {
-      use();
-      return true;
-    } catch {
-      broken = true;
-      return false;
-    }
-  };
+  /** Keys whose last write did not reach storage, with what was written (`null`: removed). */
+  const unsaved = new Map<string, string | null>();
   return {
     getItem: (key) => {
-      let value: string | null = null;
-      return attempt(() => {
-        value = storage.getItem(key);
-      })
-        ? value
-        : memory.getItem(key);
+      if (unsaved.has(key)) return unsaved.get(key) ?? null;
+      try {
+        return storage.getItem(key);
+      } catch {
+        return null;
+      }
     },
     setItem: (key, value) => {
-      if (!attempt(() => storage.setItem(key, value))) memory.setItem(key, value);
+      try {
+        storage.setItem(key, value);
+        unsaved.delete(key);
+      } catch {
+        unsaved.set(key, value);
+      }
     },
     removeItem: (key) => {
-      memory.removeItem(key);
-      attempt(() => storage.removeItem(key));
+      try {
+        storage.removeItem(key);
+        unsaved.delete(key);
+      } catch {
+        unsaved.set(key, null);
+      }
     },
   };
 }

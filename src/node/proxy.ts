@@ -16,6 +16,19 @@ export type FetchHandler<Req extends IncomingMessage = IncomingMessage> = (
   req: Req | undefined,
 ) => Promise<Response>;
 
+/** Options of {@link toNodeListener}. */
+export interface NodeListenerOptions {
+  /**
+   * For plain `node:http` behind a proxy that ends TLS (nginx, a load balancer): build the
+   * request's URL from `X-Forwarded-Proto` and `X-Forwarded-Host` (their first value), so the
+   * page's `https://` origin is the proxy's own. Only when every request comes through that
+   * proxy: a client reaching Node directly could send them too. Express needs no option: its
+   * `req.protocol` and `req.host` are used, which follow `app.set('trust proxy', …)`. Default
+   * `false`: the socket's protocol and the `Host` header.
+   */
+  trustProxy?: boolean;
+}
+
 /**
  * Adapts a fetch handler to `node:http` and Express: `(req, res, next?) => void`. A body that
  * Express already parsed (`express.json()`) is passed on as JSON; otherwise the raw stream is.
@@ -23,6 +36,11 @@ export type FetchHandler<Req extends IncomingMessage = IncomingMessage> = (
  *
  * In Express 5 mount it with `app.use('/api/connect', …)` or the named wildcard
  * `'/api/connect/*splat'`: a bare `'/api/connect/*'` throws at start-up.
+ *
+ * The request's URL (which the proxy compares with the page's `Origin`, and which decides the
+ * cookie's `Secure`) comes from Express's `req.protocol` and `req.host` when they exist (so
+ * `app.set('trust proxy', …)` applies behind TLS termination), else from `X-Forwarded-Proto` /
+ * `X-Forwarded-Host` with `trustProxy: true`, else from the socket and the `Host` header.
  *
  * @example
  * ```ts
@@ -40,7 +58,7 @@ export type FetchHandler<Req extends IncomingMessage = IncomingMessage> = (
  *     createConnectProxy<SignedInRequest>({
  *       client,
  *       currentUser: (_request, req) => req?.user?.id, // undefined for a visitor
- *       secret: process.env.CONNECT_PROXY_SECRET!,
+ *       secret: process.env.CONNECT_PROXY_SECRET, // unset: throws at start-up
  *     }),
  *   ),
  * );
@@ -48,9 +66,10 @@ export type FetchHandler<Req extends IncomingMessage = IncomingMessage> = (
  */
 export function toNodeListener<Req extends IncomingMessage = IncomingMessage>(
   handler: FetchHandler<Req>,
+  options: NodeListenerOptions = {},
 ): (req: Req & { body?: unknown }, res: ServerResponse, next?: (error?: unknown) => void) => void {
   return (req, res, next) => {
-    respond(handler, req, res).catch((error: unknown) => {
+    respond(handler, req, res, options).catch((error: unknown) => {
       if (next) next(error);
       else if (!res.headersSent)
         res
@@ -65,11 +84,12 @@ async function respond<Req extends IncomingMessage>(
   handler: FetchHandler<Req>,
   req: Req & { body?: unknown },
   res: ServerResponse,
+  options: NodeListenerOptions,
 ): Promise<void> {
-  const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const { protocol, host } = originOf(req, options);
   // Express strips the mount path from req.url; originalUrl keeps it.
   const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  const url = new URL(path, `${protocol}://${req.headers.host ?? 'localhost'}`);
+  const url = new URL(path, `${protocol}://${host}`);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -100,4 +120,40 @@ async function respond<Req extends IncomingMessage>(
   const payload = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, { ...outgoing, 'content-length': String(payload.length) });
   res.end(payload);
+}
+
+/** The protocol and host the client used: see {@link toNodeListener}. */
+function originOf(
+  req: IncomingMessage,
+  options: NodeListenerOptions,
+): { protocol: 'http' | 'https'; host: string } {
+  const socket = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const hostHeader = req.headers.host || 'localhost';
+  if (options.trustProxy) {
+    const proto = firstOf(req.headers['x-forwarded-proto'])?.toLowerCase();
+    const host = firstOf(req.headers['x-forwarded-host']);
+    return {
+      protocol: proto === 'https' || proto === 'http' ? proto : socket,
+      host: host && isHost(host) ? host : hostHeader,
+    };
+  }
+  // Express (4 and 5) defines these on its request; they follow its `trust proxy` setting.
+  const express = req as { protocol?: unknown; host?: unknown };
+  if (express.protocol === 'https' || express.protocol === 'http') {
+    let host = typeof express.host === 'string' && isHost(express.host) ? express.host : hostHeader;
+    // Express 4's req.host is the hostname alone: keep the Host header's port then.
+    if (!host.includes(':') && hostHeader.startsWith(`${host}:`)) host = hostHeader;
+    return { protocol: express.protocol, host };
+  }
+  return { protocol: socket, host: hostHeader };
+}
+
+function firstOf(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.split(',')[0]?.trim() || undefined;
+}
+
+/** A host[:port] that cannot change the URL's path (no slash, backslash, `@`, `?`, `#` or space). */
+function isHost(value: string): boolean {
+  return /^[^\s/\\@?#]+$/.test(value);
 }

@@ -5,6 +5,7 @@
 import { anonymousIdTime } from '../anonymous-id';
 import { type Id, isPlainObject } from '../leaf/values';
 import { reservedTraitOf } from '../mappers/trait-keys';
+import type { Holding } from './binding';
 
 /** The call types the proxy forwards to Connect. */
 export type ProxyCallType = 'identify' | 'track' | 'alias' | 'group';
@@ -28,6 +29,7 @@ export type ProxyRefusalReason =
   | 'not_current_user'
   | 'not_anonymous_id'
   | 'anonymous_id_not_bound'
+  | 'anonymous_id_aliased'
   | 'trait_names_another_user'
   | 'authorize';
 
@@ -44,8 +46,16 @@ export interface IdentityContext {
   user: Id | undefined;
   /** True for an id in the anonymous form. */
   isAnonymousForm(id: Id): boolean;
-  /** With a secret: the ids bound to this browser, and whether an id is new enough to bind. */
-  binding?: { bound: ReadonlySet<string>; isNew(id: string): boolean; claim(id: string): void };
+  /**
+   * The user an anonymous id was aliased into, as far as this process knows (the aliases it
+   * forwarded lately), as a string; `undefined` when it knows of none.
+   */
+  aliasedInto(id: string): string | undefined;
+  /**
+   * With a secret: how this browser holds an id (bound, aliased into a user), whether an id is
+   * new enough to bind, and binding it.
+   */
+  binding?: { holds(id: string): Holding; isNew(id: string): boolean; claim(id: string): void };
 }
 
 const present = (value: unknown) => value !== undefined && value !== null;
@@ -80,7 +90,8 @@ export function writesOf(type: ProxyCallType, message: Record<string, unknown>):
 /**
  * Whether this request may send `message`: every id it writes must be the signed-in user (a
  * user id) or an anonymous id in the anonymous form (and, with a secret, bound to this browser or
- * new); an identify's traits may not name another user (they reach Connect as attributes).
+ * new); an identify's `userId`/`id` traits may be only the written id or null (any other
+ * value, an array or object included, would reach Connect as an attribute).
  */
 export function refusalOf(
   type: ProxyCallType,
@@ -113,8 +124,22 @@ export function refusalOf(
         problem: `\`${field}\` is not an anonymous id in the browser client's form, so this request may not write it`,
       };
     }
+    // An id aliased into a user is that user (Connect makes an alias permanent): only that user
+    // may write it again, whoever else learned or bound it.
+    const owner = context.aliasedInto(String(id));
     const binding = context.binding;
-    if (binding && !binding.bound.has(id as string)) {
+    const holding = binding?.holds(id as string);
+    if (
+      (owner !== undefined && (context.user === undefined || String(context.user) !== owner)) ||
+      holding === 'aliased_to_other'
+    ) {
+      return {
+        reason: 'anonymous_id_aliased',
+        field,
+        problem: `\`${field}\` was aliased into a user who is not signed in here: only that user may write it`,
+      };
+    }
+    if (binding && holding === 'unbound') {
       if (!binding.isNew(id as string)) {
         return {
           reason: 'anonymous_id_not_bound',
@@ -131,7 +156,13 @@ export function refusalOf(
       const name = reservedTraitOf(key);
       if (name !== 'userId' && name !== 'id') continue;
       const value = message.traits[key];
-      if ((typeof value === 'string' || typeof value === 'number') && String(value) !== written) {
+      // Only the written id itself (which the mapping drops) or nothing: any other value, an
+      // array or object that may hold an id anywhere inside included, reaches Connect as an
+      // attribute that could name another user.
+      const same =
+        (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') &&
+        String(value) === written;
+      if (value != null && !same) {
         return {
           reason: 'trait_names_another_user',
           field: `traits.${key}`,
@@ -147,13 +178,37 @@ export function refusalOf(
   if (
     binding &&
     typeof carried === 'string' &&
-    !binding.bound.has(carried) &&
     context.isAnonymousForm(carried) &&
+    binding.holds(carried) === 'unbound' &&
     binding.isNew(carried)
   ) {
     binding.claim(carried);
   }
   return undefined;
+}
+
+/** Anonymous ids this process saw aliased into a user (as strings), the oldest forgotten past `limit`. */
+export interface AliasMemory {
+  /** The user `id` was aliased into, if remembered. */
+  get(id: string): string | undefined;
+  /** Remembers that `id` was aliased into `user`. */
+  remember(id: string, user: string): void;
+}
+
+/** An {@link AliasMemory} of at most `limit` ids. */
+export function createAliasMemory(limit: number): AliasMemory {
+  const users = new Map<string, string>();
+  return {
+    get: (id) => users.get(id),
+    remember(id, user) {
+      users.delete(id);
+      users.set(id, user);
+      if (users.size > limit) {
+        const oldest = users.keys().next();
+        if (!oldest.done) users.delete(oldest.value);
+      }
+    },
+  };
 }
 
 /**

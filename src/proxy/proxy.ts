@@ -8,6 +8,7 @@ import { invalid } from '../schemas/parse';
 import { type BindingCookieOptions, createBinder } from './binding';
 import { BodyError, parseJsonWithin, readLimitedText } from './body';
 import {
+  createAliasMemory,
   type IdentityContext,
   isNewAnonymousId,
   type ProxyCallType,
@@ -23,6 +24,8 @@ export type { BindingCookieOptions, ProxyCallType, ProxyRefusalReason, ProxyWrit
 const FORWARDED: readonly ProxyCallType[] = ['identify', 'track', 'alias', 'group'];
 const SKIPPED = new Set(['page', 'screen']);
 const CALL = 'createConnectProxy';
+/** How many aliases (anonymous id → user) one proxy remembers, the oldest forgotten first. */
+const ALIAS_MEMORY = 10_000;
 
 /** A Segment-style message as the proxy received it. */
 export type ProxyMessage = Record<string, unknown> & { type: ProxyCallType };
@@ -62,17 +65,21 @@ export interface ConnectProxyOptions<Context = unknown> {
     context: Context | undefined,
   ) => CurrentUser | Promise<CurrentUser>;
   /**
-   * A random string of at least 32 characters, kept on the server. With it the proxy binds each
-   * anonymous id to the browser that first used it (an HttpOnly, signed, SameSite cookie) and
-   * refuses the id from any other browser. Default: none (anonymous ids are not bound).
+   * Required: a random string of at least 32 characters kept on the server (`openssl rand -hex
+   * 32`), or `false` to opt out. With it the proxy binds each anonymous id to the browser that
+   * first used it (an HttpOnly, signed, SameSite cookie), refuses the id from any other browser,
+   * and, once the id was aliased into a user, refuses it unless that user is signed in. A missing
+   * value (`undefined`: an unset environment variable) throws at creation, so
+   * `secret: process.env.CONNECT_PROXY_SECRET` is safe as written. `false` runs without binding:
+   * an anonymous id is then a bearer token, writable by whoever learns it.
    */
-  secret?: string;
+  secret: string | false | undefined;
   /**
-   * With `secret`: how long after its creation (read from the id) an anonymous id may still be
+   * With a `secret`: how long after its creation (read from the id) an anonymous id may still be
    * bound by the first browser that sends it, in ms. Default 10 minutes.
    */
   bindWindow?: number;
-  /** With `secret`: the binding cookie's name, `SameSite` and `Secure`. Default: see {@link BindingCookieOptions}. */
+  /** With a `secret`: the binding cookie's name, `SameSite` and `Secure`. Default: see {@link BindingCookieOptions}. */
   cookie?: BindingCookieOptions;
   /**
    * The form an anonymous id must have. Default: the browser client's, a lower-case UUID v7
@@ -92,6 +99,15 @@ export interface ConnectProxyOptions<Context = unknown> {
   maxDepth?: number;
   /** Most messages in one batch. Default 500. */
   maxMessages?: number;
+  /**
+   * The share of the client's queue (`maxQueueSize`) that visitors' requests may fill, from 0 to
+   * 1. A visitor's request that would queue past it, or anyone's that would queue past the whole
+   * queue, is refused at once with 503 `busy` and `Retry-After`, nothing of it queued; so anyone
+   * on the internet cannot crowd out signed-in users. Default 0.5.
+   */
+  visitorQueueShare?: number;
+  /** Seconds in the `Retry-After` of a 503 `busy` and of a retryable 502. Default 30. */
+  retryAfter?: number;
   /** Answer 202 at once and let the runtime finish delivery (a Worker's `ctx.waitUntil`). Default: answer when Connect did. */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -115,8 +131,10 @@ export interface ProxyIssue {
  * user ids (`userId`, else `anonymousId`; an alias also `previousId`), and it is forwarded only
  * when the request may write every one: a user id only when it is `currentUser(request)`; an
  * anonymous id only in the browser client's form (and, with `secret`, only from the browser it is
- * bound to); so an alias only from an anonymous id to the signed-in user. `authorize` can refuse
- * more. Any refusal refuses the whole request: 403 `{ error: { code: 'forbidden', reason, index,
+ * bound to); so an alias only from an anonymous id to the signed-in user. An anonymous id once
+ * aliased into a user is that user's: written only while that user is signed in (the binding
+ * cookie records it, and each proxy remembers the last 10,000 aliases it forwarded). `authorize`
+ * can refuse more. Any refusal refuses the whole request: 403 `{ error: { code: 'forbidden', reason, index,
  * field, message } }`, and nothing of it is forwarded.
  *
  * Before that it refuses a body over `maxBodyBytes` (413); one that is not JSON, too deep or not
@@ -124,7 +142,8 @@ export interface ProxyIssue {
  * maps and forwards through its client and answers 200 once Connect accepted every message, 502
  * naming the failed ones (each with `retryable`), or 202 at once when `waitUntil` is given.
  *
- * @throws {ValidationError} when `currentUser` is missing or `secret` is too short.
+ * @throws {ValidationError} when `currentUser` is missing, or `secret` is missing or shorter than
+ * 32 characters (only `secret: false` runs without it).
  * @example
  * ```ts
  * // app/api/connect/[...path]/route.ts (Next.js)
@@ -148,15 +167,33 @@ export function createConnectProxy<Context = unknown>(
       "must be a function returning the signed-in user's id for a request, or null for a visitor (a site without sign-in passes () => null)",
     );
   }
+  if (options.secret === undefined) {
+    throw invalid(
+      CALL,
+      'secret',
+      'is missing (undefined: is its environment variable set?): pass a random string of at least 32 characters, or secret: false to run without binding anonymous ids to their browser',
+    );
+  }
   if (
-    options.secret !== undefined &&
+    options.secret !== false &&
     !(typeof options.secret === 'string' && options.secret.length >= 32)
   ) {
-    throw invalid(CALL, 'secret', 'must be a random string of at least 32 characters');
+    throw invalid(
+      CALL,
+      'secret',
+      'must be a random string of at least 32 characters, or false to opt out',
+    );
   }
   const maxBodyBytes = options.maxBodyBytes ?? 512 * 1024;
   const maxDepth = options.maxDepth ?? 32;
   const maxMessages = options.maxMessages ?? 500;
+  const visitorQueueShare = options.visitorQueueShare ?? 0.5;
+  if (!(visitorQueueShare >= 0 && visitorQueueShare <= 1))
+    throw invalid(CALL, 'visitorQueueShare', 'must be a number from 0 to 1');
+  const retryAfterSeconds = options.retryAfter ?? 30;
+  if (!(Number.isInteger(retryAfterSeconds) && retryAfterSeconds >= 1 && retryAfterSeconds <= 3600))
+    throw invalid(CALL, 'retryAfter', 'must be a whole number of seconds from 1 to 3600');
+  const retryAfter = String(retryAfterSeconds);
   const bindWindow = options.bindWindow ?? 10 * 60_000;
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined;
   const pattern = options.anonymousIdPattern
@@ -167,7 +204,8 @@ export function createConnectProxy<Context = unknown>(
     : ANONYMOUS_ID_PATTERN;
   const isAnonymousForm = (id: Id) => typeof id === 'string' && pattern.test(id);
   const binder =
-    options.secret === undefined ? undefined : createBinder(options.secret, options.cookie);
+    options.secret === false ? undefined : createBinder(options.secret, options.cookie);
+  const aliases = createAliasMemory(ALIAS_MEMORY);
 
   return async (request, context) => {
     const url = new URL(request.url);
@@ -269,25 +307,26 @@ export function createConnectProxy<Context = unknown>(
     }
     const user = signedIn ?? undefined;
     const now = Date.now();
-    const bound = binder ? await binder.read(request) : [];
-    const claimed = new Set<string>();
+    const written = calls.map(({ message }) => writesOf(message.type, message));
+    const binding = binder
+      ? await binder.open(request, anonymousIdsOf(calls, written, isAnonymousForm), user)
+      : undefined;
     const identity: IdentityContext = {
       user,
       isAnonymousForm,
-      ...(binder
+      aliasedInto: (id) => aliases.get(id),
+      ...(binding
         ? {
             binding: {
-              bound: new Set(bound),
+              holds: (id: string) => binding.holds(id),
               isNew: (id: string) => isNewAnonymousId(id, now, bindWindow),
-              claim: (id: string) => {
-                claimed.add(id);
-              },
+              claim: (id: string) => binding.claim(id),
             },
           }
         : {}),
     };
-    const checked = calls.map(({ message, index }) => {
-      const writes = writesOf(message.type, message);
+    const checked = calls.map(({ message, index }, i) => {
+      const writes = written[i] ?? [];
       return {
         message,
         index,
@@ -314,46 +353,95 @@ export function createConnectProxy<Context = unknown>(
             reason: why.reason,
             index,
             field: why.field,
-            ...(why.reason === 'anonymous_id_not_bound' ? { now } : {}),
+            ...(why.reason === 'anonymous_id_not_bound' || why.reason === 'anonymous_id_aliased'
+              ? { now }
+              : {}),
           },
         );
       }
     }
-    const headers = { ...cors };
-    if (binder && claimed.size > 0) {
-      const ids = [...bound.filter((id) => !claimed.has(id)), ...claimed];
-      headers['set-cookie'] = await binder.cookie(ids, request);
+    // One queue serves everyone: refuse at once what would fill it past the share of this
+    // request's kind, rather than queue half of it and fail the rest (queue_full). From here to
+    // the forwarding nothing awaits, so concurrent requests are checked one after the other.
+    const { queued, maxQueueSize } = options.client.queueLoad;
+    const room = user === undefined ? Math.floor(maxQueueSize * visitorQueueShare) : maxQueueSize;
+    if (calls.length > 0 && queued + calls.length > room) {
+      return failure(
+        503,
+        'busy',
+        'the server is busy delivering to Connect; nothing was forwarded, try again later',
+        { ...cors, 'retry-after': retryAfter },
+        { retryable: true },
+      );
     }
-
+    // Every message may be sent. An alias makes its anonymous id the signed-in user's for good:
+    // remember it here and in the browser's binding, so no one else may write that id again.
+    for (const { message, writes } of checked) {
+      if (message.type !== 'alias' || user === undefined) continue;
+      for (const { id, kind } of writes) {
+        if (kind !== 'anonymous') continue;
+        aliases.remember(String(id), String(user));
+        binding?.alias(id as string);
+      }
+    }
+    // Queued in the same turn as the load check above: no other request can slip in between.
     const deliveries = calls.map(({ message }) => {
       try {
         return forward(options.client, message.type, message);
       } catch (error) {
-        return Promise.reject(error); // e.g. a beforeSend that broke the message
+        // e.g. a beforeSend that broke the message; handled now, settled below
+        const refused = Promise.reject(error);
+        refused.catch(() => {});
+        return refused;
       }
     });
+    const headers = { ...cors };
+    const cookie = await binding?.cookie();
+    if (cookie !== undefined) headers['set-cookie'] = cookie;
     const skipped = read.messages.length - calls.length;
     if (options.waitUntil) {
       options.waitUntil(Promise.allSettled(deliveries));
       return Response.json({ accepted: calls.length, skipped }, { status: 202, headers });
     }
     const outcomes = await Promise.allSettled(deliveries);
-    const failed = outcomes.flatMap((outcome, i) =>
-      outcome.status === 'rejected'
-        ? [{ index: calls[i]?.index ?? i, ...describe(outcome.reason) }]
-        : [],
-    );
+    const failed = outcomes.flatMap((outcome, i) => {
+      if (outcome.status !== 'rejected') return [];
+      const index = calls[i]?.index ?? i;
+      const { name, message, ...short } = describe(outcome.reason);
+      // A visitor (anyone) learns what failed, not Connect's words (which may name users or
+      // internals): the code, the status and whether to retry.
+      return [user === undefined ? { index, ...short } : { index, name, ...short, message }];
+    });
     if (failed.length > 0) {
+      const retryable = failed.some((f) => f.retryable);
       return failure(
         502,
         'delivery_failed',
         `${failed.length} of ${calls.length} message(s) could not be delivered to Connect`,
-        headers,
-        { failed, retryable: failed.some((f) => f.retryable) },
+        // Its client already retried: a page trying again at once would only stack its retries
+        // on those, so it is told to wait.
+        retryable ? { ...headers, 'retry-after': retryAfter } : headers,
+        { failed, retryable },
       );
     }
     return Response.json({ accepted: calls.length, skipped }, { status: 200, headers });
   };
+}
+
+/** The anonymous ids (in the anonymous form) the messages write or carry: what the binding is asked about. */
+function anonymousIdsOf(
+  calls: readonly { message: ProxyMessage }[],
+  written: readonly (readonly ProxyWrite[])[],
+  isAnonymousForm: (id: Id) => boolean,
+): string[] {
+  const ids = new Set<string>();
+  calls.forEach(({ message }, i) => {
+    for (const { id, kind } of written[i] ?? [])
+      if (kind === 'anonymous' && isAnonymousForm(id)) ids.add(id as string);
+    const carried = message.anonymousId;
+    if (typeof carried === 'string' && isAnonymousForm(carried)) ids.add(carried);
+  });
+  return [...ids];
 }
 
 function readMessages(

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { anonymousIdTime } from '../../src/anonymous-id';
 import {
   type BrowserClientEvents,
+  type BrowserClientOptions,
   ConnectionError,
   createBrowserClient,
   EndpointError,
@@ -15,7 +16,11 @@ import {
   QueueFullError,
 } from '../../src/browser/index';
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network';
+type Answer =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | 'network'
+  /** No answer: the request hangs until its signal aborts it. */
+  | 'hang';
 
 /** A fetch answering from a script; records each request's batch and when it was sent. */
 function scriptedFetch(answers: Answer[]) {
@@ -24,6 +29,11 @@ function scriptedFetch(answers: Answer[]) {
     requests.push({ at: Date.now(), batch: JSON.parse(String(init?.body)).batch });
     const answer = answers.shift() ?? { status: 200 };
     if (answer === 'network') throw new TypeError('Failed to fetch');
+    if (answer === 'hang') {
+      return new Promise<Response>((_, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    }
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status,
       headers: { 'content-type': 'application/json', ...answer.headers },
@@ -34,17 +44,17 @@ function scriptedFetch(answers: Answer[]) {
 
 function client(
   answers: Answer[],
-  options: { maxRetries?: number; storage?: KeyValueStorage } = {},
+  options: Partial<BrowserClientOptions> & { storage?: KeyValueStorage } = {},
 ) {
   const { requests, fetch } = scriptedFetch(answers);
   const errors: BrowserClientEvents['error'][] = [];
   const connect = createBrowserClient({
     endpoint: '/api/connect',
-    storage: options.storage ?? memoryStorage(),
+    storage: memoryStorage(),
     fetch,
     flushInterval: 10,
     onError: (event) => errors.push(event),
-    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...options,
   });
   return { connect, requests, errors };
 }
@@ -106,16 +116,25 @@ afterEach(async () => {
 
 describe('the browser client reports failures once, and retries only what can succeed', () => {
   it('a 403 is reported once, with the status and the proxy JSON error, and not retried', async () => {
-    const { connect, requests, errors } = client([{ status: 403, body: forbidden }]);
+    const { connect, requests, errors } = client([
+      { status: 403, body: forbidden },
+      { status: 403, body: forbidden },
+    ]);
     const listener = vi.fn();
     connect.on('error', listener);
     const calls = [connect.track('Bought'), connect.track('Bought Again')];
     const report = connect.flush();
     await vi.advanceTimersByTimeAsync(120_000);
     expect(await report).toStrictEqual({ delivered: 0, failed: 2, dropped: 0 });
-    expect(requests).toHaveLength(1);
-    expect(errors).toHaveLength(1);
-    expect(listener).toHaveBeenCalledTimes(1);
+    // The refused message 0 is dropped and the other sent again at once: refused too, alone.
+    expect(requests.map((r) => r.batch.map((m) => m.event))).toStrictEqual([
+      ['Bought', 'Bought Again'],
+      ['Bought Again'],
+    ]);
+    expect(errors).toHaveLength(2);
+    expect(listener).toHaveBeenCalledTimes(2);
+    expect(errors[0]?.messages.map((m) => m.event)).toStrictEqual(['Bought']);
+    errors.shift();
     const [{ error, status, messages } = {} as BrowserClientEvents['error']] = errors;
     expect(status).toBe(403);
     expect(error).toBeInstanceOf(EndpointError);
@@ -128,8 +147,9 @@ describe('the browser client reports failures once, and retries only what can su
     expect(error.message).toBe(
       'browser: /api/connect/batch answered 403: message 0 (track): `userId` is not the signed-in user; nothing was forwarded',
     );
-    expect(messages.map((m) => m.event)).toStrictEqual(['Bought', 'Bought Again']);
-    for (const call of calls) await expect(call).rejects.toBe(error);
+    expect(messages.map((m) => m.event)).toStrictEqual(['Bought Again']);
+    await expect(calls[1]).rejects.toBe(error);
+    await expect(calls[0]).rejects.toBeInstanceOf(EndpointError);
   });
 
   it('a 401 behind a 502 (Connect refused the key) is reported once and not retried', async () => {
@@ -185,6 +205,111 @@ describe('the browser client reports failures once, and retries only what can su
     expect(errors).toHaveLength(1);
     expect(errors[0]?.error).toMatchObject({ status: 500, retryable: true });
     await expect(call).rejects.toBeInstanceOf(EndpointError);
+  });
+
+  it('a request with no answer times out (timeout, default 30 s), and is retried like a network error', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { connect, requests, errors } = client(['hang', { status: 200 }]);
+    const call = connect.track('Slow');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1 + 250); // timed out, then the first backoff
+    expect(requests.map((r) => r.at - (requests[0]?.at ?? 0))).toStrictEqual([0, 30_250]);
+    await call;
+    expect(await report).toStrictEqual({ delivered: 1, failed: 0, dropped: 0 });
+    expect(errors).toStrictEqual([]);
+
+    const short = client(['hang'], { timeout: 1_000, maxRetries: 0 });
+    short.connect.track('Slow');
+    const failed = short.connect.flush();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await failed).toMatchObject({ failed: 1 });
+    expect(short.errors[0]?.error).toBeInstanceOf(ConnectionError);
+    expect(short.errors[0]?.error.message).toBe(
+      'browser: /api/connect/batch did not answer within 1000 ms (timeout)',
+    );
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('Retry-After: 0 does not make back-to-back attempts: the backoff still applies, and no wait is under 100 ms', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const zero = { status: 429, headers: { 'retry-after': '0' } };
+    const { connect, requests } = client([zero, zero, zero, zero]);
+    connect.track('Hammer');
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await report).toMatchObject({ failed: 1 });
+    const at = requests.map((r) => r.at - (requests[0]?.at ?? 0));
+    expect(at).toStrictEqual([0, 100, 200, 300]);
+
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const again = client([zero, zero, { status: 200 }]);
+    again.connect.track('Backoff');
+    const second = again.connect.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await second).toMatchObject({ delivered: 1 });
+    expect(again.requests.map((r) => r.at - (again.requests[0]?.at ?? 0))).toStrictEqual([
+      0, 250, 750,
+    ]);
+  });
+
+  it('a 403 naming one message fails that message alone; the others are sent again at once', async () => {
+    const refusedSecond = {
+      error: { ...forbidden.error, index: 1, message: 'message 1 (track): …' },
+    };
+    const { connect, requests, errors } = client([{ status: 403, body: refusedSecond }]);
+    const calls = ['A', 'B', 'C'].map((event) => connect.track(event));
+    const report = connect.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await report).toStrictEqual({ delivered: 2, failed: 1, dropped: 0 });
+    expect(requests.map((r) => r.batch.map((m) => m.event))).toStrictEqual([
+      ['A', 'B', 'C'],
+      ['A', 'C'],
+    ]);
+    expect(requests[1]?.at).toBe(requests[0]?.at); // no wait: nothing failed that needs one
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.messages.map((m) => m.event)).toStrictEqual(['B']);
+    await calls[0];
+    await expect(calls[1]).rejects.toBeInstanceOf(EndpointError);
+    await calls[2];
+  });
+
+  it('a 400 naming messages (issues) fails those alone; a 4xx naming none fails the batch', async () => {
+    const invalid = {
+      error: {
+        code: 'invalid_messages',
+        message: '2 problem(s) in the messages; nothing was forwarded',
+        issues: [
+          { index: 0, path: 'event', message: 'track: `event` …' },
+          { index: 2, path: 'event', message: 'track: `event` …' },
+          { index: 2, path: 'properties', message: 'track: `properties` …' },
+        ],
+      },
+    };
+    const first = client([{ status: 400, body: invalid }]);
+    for (const event of ['A', 'B', 'C', 'D']) first.connect.track(event);
+    expect(await settled(first.connect.flush())).toStrictEqual({
+      delivered: 2,
+      failed: 2,
+      dropped: 0,
+    });
+    expect(first.requests.map((r) => r.batch.map((m) => m.event))).toStrictEqual([
+      ['A', 'B', 'C', 'D'],
+      ['B', 'D'],
+    ]);
+    expect(first.errors[0]?.messages.map((m) => m.event)).toStrictEqual(['A', 'C']);
+
+    const second = client([{ status: 400, body: { error: { code: 'too_deep', message: '…' } } }]);
+    second.connect.track('A');
+    second.connect.track('B');
+    expect(await settled(second.connect.flush())).toStrictEqual({
+      delivered: 0,
+      failed: 2,
+      dropped: 0,
+    });
+    expect(second.requests).toHaveLength(1);
   });
 
   it('reports a network failure as a ConnectionError after the retries', async () => {
@@ -264,10 +389,10 @@ describe('the browser client reports failures once, and retries only what can su
     expect(requests).toHaveLength(3);
   });
 
-  it('an anonymous id the proxy will not bind is replaced, on the proxy clock', async () => {
+  it('an anonymous id the proxy will not bind is replaced, on the proxy clock, and the calls are sent again under it', async () => {
     vi.setSystemTime(Date.UTC(2026, 10, 29, 9)); // the page's clock; the proxy's is an hour ahead
     const proxyNow = Date.now() + 60 * 60_000;
-    const { connect, errors } = client([
+    const { connect, errors, requests } = client([
       {
         status: 403,
         body: {
@@ -283,12 +408,68 @@ describe('the browser client reports failures once, and retries only what can su
       },
     ]);
     const before = connect.anonymousId();
-    connect.track('A');
+    const call = connect.track('A');
+    connect.alias('u1'); // from the refused id: moved too
     await vi.advanceTimersByTimeAsync(10);
-    expect(errors).toHaveLength(1);
+    await call;
+    expect(errors).toStrictEqual([]);
     const after = connect.anonymousId();
     expect(after).not.toBe(before);
     expect(Math.abs((anonymousIdTime(after) ?? 0) - proxyNow)).toBeLessThan(1_000);
+    expect(requests.map((r) => r.batch.map((m) => [m.anonymousId, m.previousId]))).toStrictEqual([
+      [
+        [before, undefined],
+        [before, before],
+      ],
+      [
+        [after, undefined],
+        [after, after],
+      ],
+    ]);
+  });
+
+  it('a proxy that refuses the new anonymous id too: moved once, then the calls fail (no loop)', async () => {
+    const notBound = {
+      status: 403,
+      body: {
+        error: {
+          code: 'forbidden',
+          reason: 'anonymous_id_not_bound',
+          index: 0,
+          field: 'anonymousId',
+          message: '…',
+        },
+      },
+    };
+    const { connect, requests, errors } = client([notBound, notBound, notBound]);
+    connect.track('A');
+    expect(await settled(connect.flush())).toStrictEqual({ delivered: 0, failed: 1, dropped: 0 });
+    expect(requests).toHaveLength(2);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('an older anonymous id (queued before a reset) is not moved: its messages fail, the others go', async () => {
+    const { connect, errors, requests } = client([
+      {
+        status: 403,
+        body: {
+          error: {
+            code: 'forbidden',
+            reason: 'anonymous_id_not_bound',
+            index: 0,
+            field: 'anonymousId',
+            message: '…',
+          },
+        },
+      },
+    ]);
+    const old = connect.anonymousId();
+    connect.track('Before Reset');
+    connect.reset();
+    connect.track('After Reset');
+    expect(await settled(connect.flush())).toStrictEqual({ delivered: 1, failed: 1, dropped: 0 });
+    expect(requests[1]?.batch.map((m) => m.event)).toStrictEqual(['After Reset']);
+    expect(errors[0]?.messages.map((m) => m.anonymousId)).toStrictEqual([old]);
   });
 });
 
@@ -405,5 +586,40 @@ describe('the browser client in the page', () => {
     expect(connect.anonymousId()).toBe(second);
     connect.identify('u1', {});
     expect(connect.userId()).toBe('u1');
+  });
+
+  it('after one write fails (quota), storage is still read: only the key whose write failed is kept in memory', async () => {
+    let full = false;
+    const values = new Map<string, string>(); // localStorage, shared with another tab
+    const quota: KeyValueStorage = {
+      getItem: (key) => values.get(key) ?? null,
+      setItem: (key, value) => {
+        if (full) throw new DOMException('quota', 'QuotaExceededError');
+        values.set(key, value);
+      },
+      removeItem: (key) => void values.delete(key),
+    };
+    const { connect, requests } = client([], { storage: quota });
+    const visitor = connect.anonymousId();
+    full = true; // another script filled localStorage
+    connect.identify('u1', { name: 'M' }); // the user id cannot be stored: kept in memory
+    connect.alias('u1');
+    await settled(connect.flush());
+    expect(connect.userId()).toBe('u1');
+    // The alias joins the visitor's own (stored) id, not a new one.
+    expect(requests[0]?.batch.map((m) => [m.type, m.anonymousId])).toStrictEqual([
+      ['identify', visitor],
+      ['alias', visitor],
+    ]);
+    expect(requests[0]?.batch[1]?.previousId).toBe(visitor);
+    // Another tab's sign-out (a new anonymous id in storage) is still seen here.
+    values.set('zendesk_connect.anonymous_id', '01a22651-6c00-7000-8000-000000000001');
+    expect(connect.anonymousId()).toBe('01a22651-6c00-7000-8000-000000000001');
+    // Once a write to the user key succeeds again, storage is the only copy again.
+    full = false;
+    connect.reset();
+    expect(values.has('zendesk_connect.user_id')).toBe(false);
+    values.set('zendesk_connect.user_id', '"u9"'); // another tab signs in
+    expect(connect.userId()).toBe('u9');
   });
 });

@@ -21,6 +21,7 @@ async function through(changeOrigin: boolean, allowedOrigins?: (page: string) =>
     createConnectProxy({
       client,
       currentUser: () => 'u1',
+      secret: false,
       ...(allowed ? { allowedOrigins: allowed } : {}),
     });
   const api = createHttpServer((req, res) =>

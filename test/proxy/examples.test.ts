@@ -56,8 +56,37 @@ describe('the proxy examples', () => {
         [anonymousId, 'Visited'],
       ]);
       expect((await post('{')).status).toBe(400);
+      // Behind nginx ending TLS for https://app.example.com (the example trusts loopback).
+      const behindTls = await post(
+        { batch: [{ type: 'track', anonymousId: newAnonymousId(Date.now()), event: 'Via TLS' }] },
+        {
+          origin: 'https://app.example.com',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'app.example.com',
+        },
+      );
+      expect(behindTls.status).toBe(200);
+      expect(behindTls.headers.get('set-cookie')).toMatch(/; Secure$/);
     } finally {
       server.close();
+    }
+  });
+
+  it('Express and Next.js: an unset CONNECT_PROXY_SECRET throws at start-up instead of running unbound', async () => {
+    const client = new ConnectClient({
+      apiKey: 'example-key',
+      fetch: createConnectEmulator().fetch,
+    });
+    expect(() =>
+      createApp(client, { secret: undefined, authenticate: (_req, _res, next) => next() }),
+    ).toThrow(/`secret` is missing/);
+    const saved = { ...process.env };
+    process.env.CONNECT_API_KEY = 'example-key';
+    delete process.env.CONNECT_PROXY_SECRET;
+    try {
+      await expect(import('../../examples/nextjs-route')).rejects.toThrow(/`secret` is missing/);
+    } finally {
+      process.env = saved;
     }
   });
 
@@ -94,7 +123,9 @@ describe('the proxy examples', () => {
   it("Express 5: a bare '/api/connect/*' throws at start-up; '/api/connect/*splat' serves", async () => {
     const emulator = createConnectEmulator();
     const client = new ConnectClient({ apiKey: 'example-key', fetch: emulator.fetch });
-    const listener = toNodeListener(createConnectProxy({ client, currentUser: () => 'u1' }));
+    const listener = toNodeListener(
+      createConnectProxy({ client, currentUser: () => 'u1', secret: false }),
+    );
     expect(() => express().all('/api/connect/*', listener)).toThrow();
     const app = express().all('/api/connect/*splat', listener);
     const server = app.listen(0, '127.0.0.1');

@@ -14,6 +14,7 @@ const client = new ConnectClient({
 const proxy = createConnectProxy({
   client,
   currentUser: () => 'u1', // test/proxy/identity-property.test.ts fuzzes who may write what
+  secret: false,
   maxBodyBytes: 64 * 1024,
   maxDepth: 16,
 });

@@ -27,12 +27,16 @@ const currentUser = (request: Request) => {
   return user === 'five' ? 5 : user;
 };
 const proxies = {
-  open: createConnectProxy({ client, currentUser }),
+  open: createConnectProxy({ client, currentUser, secret: false }),
   secret: createConnectProxy({ client, currentUser, secret: SECRET }),
 };
 
-/** Anonymous ids: mine (bound to this browser an hour ago), the victim's (bound to another browser an hour ago), a new one, an old one no browser holds. */
-const ids = {} as Record<'mine' | 'victims' | 'fresh' | 'oldUnseen', string>;
+/**
+ * Anonymous ids: mine (bound to this browser an hour ago), the victim's (bound to another browser
+ * an hour ago), one this browser used and then aliased into the victim (a shared computer), a new
+ * one, an old one no browser holds.
+ */
+const ids = {} as Record<'mine' | 'victims' | 'aliased' | 'fresh' | 'oldUnseen', string>;
 let myCookie = '';
 
 beforeAll(async () => {
@@ -53,6 +57,19 @@ beforeAll(async () => {
   ids.oldUnseen = newAnonymousId(Date.now());
   myCookie = await bind(ids.mine);
   await bind(ids.victims);
+  // The victim signed in on this browser: its anonymous id is aliased into the victim.
+  ids.aliased = newAnonymousId(Date.now());
+  for (const proxy of [proxies.secret, proxies.open]) {
+    const response = await proxy(
+      new Request(`${ORIGIN}/api/connect/alias`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'x-session-user': 'u-victim', cookie: myCookie },
+        body: JSON.stringify({ userId: 'u-victim', previousId: ids.aliased }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    myCookie = (response.headers.get('set-cookie') ?? '').split(';')[0] || myCookie;
+  }
   vi.setSystemTime(NOW);
   ids.fresh = newAnonymousId(Date.now());
 });
@@ -66,7 +83,13 @@ const pool = () =>
     { weight: 3, arbitrary: fc.constantFrom<unknown>('u-mallory', 5, '5') },
     {
       weight: 4,
-      arbitrary: fc.constantFrom<unknown>(ids.mine, ids.fresh, ids.victims, ids.oldUnseen),
+      arbitrary: fc.constantFrom<unknown>(
+        ids.mine,
+        ids.fresh,
+        ids.victims,
+        ids.aliased,
+        ids.oldUnseen,
+      ),
     },
     {
       weight: 2,
@@ -92,7 +115,15 @@ const message = () =>
       previousId: pool(),
       groupId: fc.constantFrom('acme', 'u-victim', 5),
       event: fc.constant('Did Something'),
-      traits: fc.dictionary(traitKey, pool(), { maxKeys: 1 }),
+      traits: fc.dictionary(
+        traitKey,
+        fc.oneof(
+          pool(),
+          pool().map((id) => [id]),
+          pool().map((id) => ({ id })),
+        ),
+        { maxKeys: 1 },
+      ),
       context: fc.record({ traits: fc.record({ userId: pool() }) }),
       messageId: fc.constantFrom('m-1', 'u-victim'),
     },
@@ -126,7 +157,8 @@ describe('the proxy, over random batches', () => {
           await client.flush();
 
           // What this request may write: the signed-in user, as Connect compares ids; anonymous
-          // ids in the browser client's form; with the secret, only this browser's or new ones.
+          // ids in the browser client's form; with the secret, only this browser's or new ones;
+          // never an id aliased into another user (the victim).
           const allowed = new Set<string>();
           if (user !== undefined) allowed.add(user === 'five' ? '5' : user);
           allowed.add(ids.fresh);
@@ -141,15 +173,12 @@ describe('the proxy, over random batches', () => {
               expect(allowed).toContain(String(body.user_id));
               if (body.previous_id !== undefined)
                 expect(allowed).toContain(String(body.previous_id));
-              // No attribute names another user as its userId/id.
+              // No attribute names another user as its userId/id, not even inside an array or object.
               for (const [key, value] of Object.entries(
                 (body.attributes ?? {}) as Record<string, unknown>,
               )) {
-                if (
-                  /^(user_?id|id)$/i.test(key) &&
-                  (typeof value === 'string' || typeof value === 'number')
-                )
-                  expect(String(value)).toBe(String(body.user_id));
+                if (/^(user_?id|id)$/i.test(key) && value !== null)
+                  expect(JSON.stringify(value)).toBe(JSON.stringify(String(body.user_id)));
               }
             }
           }

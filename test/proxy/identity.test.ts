@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newAnonymousId } from '../../src/anonymous-id';
-import { ConnectClient } from '../../src/index';
+import { ConnectClient, ValidationError } from '../../src/index';
 import { type ConnectProxyOptions, createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
 
@@ -14,8 +14,7 @@ const VICTIM = 'u-victim';
 const MALLORY = 'u-mallory';
 const SECRET = 'test-secret-0123456789abcdef-0123456789abcdef';
 
-type Options = Omit<ConnectProxyOptions, 'client' | 'currentUser'> &
-  Partial<Pick<ConnectProxyOptions, 'currentUser'>>;
+type Options = Partial<Omit<ConnectProxyOptions, 'client'>>;
 
 /** A proxy whose signed-in user is the request's `x-session-user` header (a number when it parses as one). */
 function setUp(options: Options = {}) {
@@ -25,18 +24,26 @@ function setUp(options: Options = {}) {
     fetch: emulator.fetch,
     maxRetries: 0,
   });
-  const proxy = createConnectProxy({
-    client,
-    currentUser: (request) => request.headers.get('x-session-user'),
-    ...options,
-  });
+  const create = () =>
+    createConnectProxy({
+      client,
+      currentUser: (request) => request.headers.get('x-session-user'),
+      secret: false,
+      ...options,
+    });
+  let proxy = create();
+  /** Another process with the same options (a restart, another instance): nothing in memory. */
+  const restart = () => {
+    proxy = create();
+  };
   /** A browser: its own cookie jar, signed in as `user` (or a visitor). */
   const browser = (user?: string) => {
     const jar = new Map<string, string>();
-    const send = async (path: string, body: unknown) => {
+    const send = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         origin: ORIGIN,
+        ...extra,
       };
       if (user !== undefined) headers['x-session-user'] = user;
       if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -57,7 +64,7 @@ function setUp(options: Options = {}) {
     };
     return { send, jar };
   };
-  return { emulator, client, proxy, browser };
+  return { emulator, client, proxy: (request: Request) => proxy(request), browser, restart };
 }
 
 async function seedVictim(emulator: ReturnType<typeof createConnectEmulator>) {
@@ -192,6 +199,24 @@ describe('the attacks of issue 13, with mallory signed in', () => {
       '/identify',
       { userId: MALLORY, traits: { 'User ID': VICTIM } },
       { field: 'traits.User ID', reason: 'trait_names_another_user' },
+    ],
+    [
+      'a trait naming the victim inside an array (traits.userId: [victim])',
+      '/identify',
+      { userId: MALLORY, traits: { userId: [VICTIM] } },
+      { field: 'traits.userId', reason: 'trait_names_another_user' },
+    ],
+    [
+      'a trait naming the victim inside an object (traits.id: { id: victim })',
+      '/identify',
+      { userId: MALLORY, traits: { id: { id: VICTIM } } },
+      { field: 'traits.id', reason: 'trait_names_another_user' },
+    ],
+    [
+      "a trait that is not mallory's id, even when it names no one (traits.user_id: true)",
+      '/identify',
+      { userId: MALLORY, traits: { user_id: true } },
+      { field: 'traits.user_id', reason: 'trait_names_another_user' },
     ],
   ])('refuses: %s', async (_, path, body, why) => {
     const { emulator, browser } = setUp();
@@ -465,7 +490,7 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
     expect(cookie).toMatch(
       /^zendesk_connect_anonymous=[^;]+; Path=\/api\/connect; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/,
     );
-    expect(cookie).toContain(id);
+    expect(cookie).not.toContain(id); // keyed hashes, not the ids
 
     vi.setSystemTime(Date.now() + 11 * 60_000); // past the bind window: the id is no longer new
     expect((await victim.send('/track', { anonymousId: id, event: 'Still Mine' })).status).toBe(
@@ -511,7 +536,7 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
       flipped(signed, signed.length - 10), // a signature byte changed
       flipped(signed, signed.length - 1), // the same bytes, spelled another way (spare bits)
       flipped(signed, 3), // an id changed
-      signed.replace(id, newAnonymousId(Date.now())).replace(/\.[^.]+$/, '.x'),
+      signed.replace(/\.[^.]+$/, '.x'),
       `v1.${id}.`,
       id,
     ]) {
@@ -558,10 +583,261 @@ describe('with a secret, an anonymous id belongs to the browser that first used 
     expect((await mallory.send('/alias', { userId: MALLORY, previousId: id })).status).toBe(200);
   });
 
+  it("the cookie's Path comes from the request path, and cannot carry other attributes (a ';' in the path)", async () => {
+    const { proxy } = setUp({ secret: SECRET });
+    for (const [path, expected] of [
+      ['/api/connect/track', '/api/connect'],
+      ['/track', '/'],
+      [
+        '/api/connect;Domain=example.com;SameSite=None/track',
+        '/api/connect%3BDomain=example.com%3BSameSite=None',
+      ],
+      ['/api/a,b c/track', '/api/a%2Cb%20c'],
+    ] as const) {
+      const response = await proxy(
+        new Request(`${ORIGIN}${path}`, {
+          method: 'POST',
+          headers: { origin: ORIGIN },
+          body: JSON.stringify({ anonymousId: newAnonymousId(Date.now()), event: 'e' }),
+        }),
+      );
+      expect(response.status).toBe(200);
+      const attributes = (response.headers.get('set-cookie') ?? '').split('; ').slice(1);
+      expect(attributes).toStrictEqual([
+        `Path=${expected}`,
+        expect.stringMatching(/^Max-Age=\d+$/),
+        'HttpOnly',
+        'SameSite=Strict',
+        'Secure',
+      ]);
+    }
+  });
+
   it('needs a secret of at least 32 characters', () => {
     const client = new ConnectClient({ apiKey: 'k', fetch: createConnectEmulator().fetch });
     expect(() => createConnectProxy({ client, currentUser: () => null, secret: 'short' })).toThrow(
       'createConnectProxy: `secret` must be a random string of at least 32 characters',
     );
+  });
+
+  it('a missing secret (an unset environment variable) throws at creation, naming the field; only secret: false opts out', async () => {
+    const client = new ConnectClient({ apiKey: 'k', fetch: createConnectEmulator().fetch });
+    const env: Record<string, string | undefined> = {};
+    let thrown: unknown;
+    try {
+      // What `secret: process.env.CONNECT_PROXY_SECRET!` gives when the variable is not set.
+      createConnectProxy({ client, currentUser: () => null, secret: env.UNSET as string });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as ValidationError).issues).toStrictEqual([
+      {
+        path: 'secret',
+        message: expect.stringMatching(/^createConnectProxy: `secret` is missing/),
+      },
+    ]);
+    expect(() => createConnectProxy({ client, currentUser: () => null } as never)).toThrow(
+      ValidationError,
+    );
+    for (const secret of [true, '', null, 0]) {
+      expect(() =>
+        createConnectProxy({ client, currentUser: () => null, secret: secret as never }),
+      ).toThrow(/`secret`/);
+    }
+    // The explicit opt-out: anonymous ids are bearer tokens (no cookie is set).
+    const open = createConnectProxy({ client, currentUser: () => null, secret: false });
+    const response = await open(
+      new Request(`${ORIGIN}/api/connect/track`, {
+        method: 'POST',
+        headers: { origin: ORIGIN },
+        body: JSON.stringify({ anonymousId: newAnonymousId(Date.now()), event: 'e' }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('an anonymous id aliased into a user is that user: only that user may write it again', () => {
+  type Browser = ReturnType<ReturnType<typeof setUp>['browser']>;
+
+  /** A view of `browser` (its cookie jar) signed in as `user`, or the browser itself for a visitor. */
+  const as = (browser: Browser, user?: string) => ({
+    send: (path: string, body: unknown) =>
+      browser.send(path, body, user === undefined ? {} : { 'x-session-user': user }),
+  });
+
+  /** The victim, on `browser`: a visitor, then signs in (alias, identify); returns the anonymous id. */
+  async function victimSignsUp(browser: Browser) {
+    const anonymousId = newAnonymousId(Date.now());
+    for (const [user, path, body] of [
+      [undefined, '/identify', { anonymousId, traits: { plan: 'trial' } }],
+      [VICTIM, '/alias', { userId: VICTIM, previousId: anonymousId }],
+      [VICTIM, '/identify', { userId: VICTIM, traits: { email: 'victim@example.com' } }],
+    ] as const)
+      expect((await as(browser, user).send(path, body)).status).toBe(200);
+    return anonymousId;
+  }
+
+  /** From the emulator's side: nothing more reaches Connect; the victim stays as they are, merged into no one. */
+  function untouchedFromNow(emulator: ReturnType<typeof createConnectEmulator>) {
+    const calls = emulator.calls.length;
+    const victim = structuredClone(emulator.users.get(VICTIM));
+    const events = structuredClone(emulator.events);
+    expect(victim).toMatchObject({
+      email: 'victim@example.com',
+      previous_ids: [expect.any(String)],
+    });
+    return () => {
+      expect(emulator.calls.slice(calls)).toStrictEqual([]);
+      expect(emulator.users.get(VICTIM)).toStrictEqual(victim);
+      expect(emulator.users.has(MALLORY)).toBe(false);
+      expect(emulator.events).toStrictEqual(events);
+    };
+  }
+
+  /** The review's attacks on an aliased anonymous id: as a visitor, and as mallory signed in. */
+  const attacks = (anonymousId: string) =>
+    [
+      [
+        undefined,
+        '/identify',
+        { anonymousId, traits: { email: 'mallory@evil.io' } },
+        'anonymousId',
+      ],
+      [undefined, '/track', { anonymousId, event: 'Requested Password Reset' }, 'anonymousId'],
+      [MALLORY, '/alias', { userId: MALLORY, previousId: anonymousId }, 'previousId'],
+      [MALLORY, '/identify', { anonymousId, traits: { email: 'mallory@evil.io' } }, 'anonymousId'],
+    ] as const;
+
+  it('with a secret: the next person on a shared browser, after the victim signed out, is refused', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 29, 9) });
+    const { emulator, browser, restart } = setUp({ secret: SECRET });
+    const shared = browser(); // one browser, one cookie jar: the victim's, then the next person's
+    const anonymousId = await victimSignsUp(shared);
+    // The victim signs out: reset() starts a new anonymous id, which this browser then uses.
+    const next = newAnonymousId(Date.now());
+    expect((await shared.send('/track', { anonymousId: next, event: 'Home' })).status).toBe(200);
+    // The cookie names neither the old anonymous id nor the user in clear (devtools shows it).
+    const cookie = shared.jar.get('zendesk_connect_anonymous') ?? '';
+    expect(cookie).not.toContain(anonymousId);
+    expect(cookie).not.toContain(VICTIM);
+    expect(cookie).not.toContain(next);
+    vi.setSystemTime(Date.now() + 24 * 60 * 60_000); // the next day
+    restart(); // the cookie alone says it: no memory of the alias in this process
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body, field] of attacks(anonymousId)) {
+      expect(await refusal(await as(shared, user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased', field },
+      });
+    }
+    // Nor with the lock cut out of the cookie (the signature no longer matches).
+    const cut = cookie.replace(/:[A-Za-z0-9_-]{22}/g, '');
+    expect(cut).not.toBe(cookie);
+    shared.jar.set('zendesk_connect_anonymous', cut);
+    expect((await shared.send('/track', { anonymousId, event: 'x' })).status).toBe(403);
+    shared.jar.set('zendesk_connect_anonymous', cookie);
+    untouched();
+    // The victim, signed in again on this browser, may still write it (a late visitor batch).
+    expect(
+      (await as(shared, VICTIM).send('/track', { anonymousId, event: 'Late Visitor Event' }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('with a secret: new ids pushing it out of the cookie do not free an aliased id, even while it is new', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 29, 9) });
+    const { emulator, browser, restart } = setUp({ secret: SECRET });
+    const shared = browser();
+    const anonymousId = await victimSignsUp(shared);
+    for (let i = 0; i < 12; i++)
+      await shared.send('/track', { anonymousId: newAnonymousId(Date.now()), event: `e${i}` });
+    restart();
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await as(shared, user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased' },
+      });
+    }
+    untouched();
+  });
+
+  it('with a secret: a second browser that bound the id while it was new is refused after the alias (this process remembers it)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 29, 9) });
+    const { emulator, browser } = setUp({ secret: SECRET });
+    const victims = browser();
+    const mallorys = browser();
+    const anonymousId = newAnonymousId(Date.now());
+    // Mallory learned the id (a shared screen) and used it while it was new: her browser bound it.
+    expect((await mallorys.send('/track', { anonymousId, event: 'Seen' })).status).toBe(200);
+    for (const [user, path, body] of [
+      [undefined, '/identify', { anonymousId, traits: { plan: 'trial' } }],
+      [VICTIM, '/alias', { userId: VICTIM, previousId: anonymousId }],
+      [VICTIM, '/identify', { userId: VICTIM, traits: { email: 'victim@example.com' } }],
+    ] as const)
+      expect((await as(victims, user).send(path, body)).status).toBe(200);
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await as(mallorys, user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased' },
+      });
+    }
+    untouched();
+  });
+
+  it('with secret: false, in this process: anyone who learns the id is refused once it was aliased', async () => {
+    const { emulator, browser } = setUp({ secret: false });
+    const anonymousId = await victimSignsUp(browser());
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await browser(user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'anonymous_id_aliased' },
+      });
+    }
+    untouched();
+    expect((await browser(VICTIM).send('/track', { anonymousId, event: 'Late' })).status).toBe(200);
+  });
+
+  it('what it cannot know (docs/browser.md says so): with secret: false, a process that never saw the alias forwards a write of the id', async () => {
+    const { client, browser } = setUp({ secret: false });
+    const anonymousId = await victimSignsUp(browser());
+    const elsewhere = createConnectProxy({ client, currentUser: () => null, secret: false });
+    const response = await elsewhere(
+      new Request(`${ORIGIN}/api/connect/track`, {
+        method: 'POST',
+        headers: { origin: ORIGIN },
+        body: JSON.stringify({ anonymousId, event: 'x' }),
+      }),
+    );
+    expect(response.status).toBe(200);
+  });
+
+  it("closing it with authorize and the app's own store (docs/browser.md's example), across processes", async () => {
+    const store = new Map<string, string>(); // the app's table: anonymous id → user
+    const authorize: ConnectProxyOptions['authorize'] = async ({ message, writes, user }) => {
+      for (const { id, kind } of writes) {
+        if (kind !== 'anonymous') continue;
+        const owner = store.get(String(id));
+        if (owner !== undefined && owner !== String(user)) return false;
+        if (message.type === 'alias' && user !== undefined) store.set(String(id), String(user));
+      }
+      return true;
+    };
+    const { emulator, browser, restart } = setUp({ secret: false, authorize });
+    const anonymousId = await victimSignsUp(browser());
+    restart(); // another process: it never saw the alias
+    const untouched = untouchedFromNow(emulator);
+    for (const [user, path, body] of attacks(anonymousId)) {
+      expect(await refusal(await browser(user).send(path, body))).toMatchObject({
+        status: 403,
+        error: { reason: 'authorize' },
+      });
+    }
+    untouched();
   });
 });

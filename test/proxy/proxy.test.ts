@@ -20,7 +20,12 @@ function setUp(
     fetch: emulator.fetch,
     ...clientOptions,
   });
-  const proxy = createConnectProxy({ client, currentUser: () => SIGNED_IN, ...options });
+  const proxy = createConnectProxy({
+    client,
+    currentUser: () => SIGNED_IN,
+    secret: false,
+    ...options,
+  });
   const send = (path: string, body: unknown, init: RequestInit = {}) =>
     proxy(
       new Request(`${URL_BASE}${path}`, {
@@ -101,6 +106,8 @@ describe('createConnectProxy: forwarding', () => {
     emulator.faults.failNext(1, 503);
     const response = await send('/track', { userId: 'u1', event: 'Signed Up' });
     expect(response.status).toBe(502);
+    // Retryable: the page is told to wait (its own retries stack on the server client's).
+    expect(response.headers.get('retry-after')).toBe('30');
     expect(await response.json()).toStrictEqual({
       error: {
         code: 'delivery_failed',
@@ -115,6 +122,22 @@ describe('createConnectProxy: forwarding', () => {
             retryable: true,
           },
         ],
+        retryable: true,
+      },
+    });
+  });
+
+  it("tells a visitor only each failure's code and status, not Connect's words", async () => {
+    const { emulator, send } = setUp({ currentUser: () => null }, { maxRetries: 0 });
+    emulator.faults.failNext(1, 503);
+    const anonymousId = '01a22651-6c00-7000-8000-000000000001';
+    const response = await send('/track', { anonymousId, event: 'Visited' });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toStrictEqual({
+      error: {
+        code: 'delivery_failed',
+        message: '1 of 1 message(s) could not be delivered to Connect',
+        failed: [{ index: 0, code: 'server_error', status: 503, retryable: true }],
         retryable: true,
       },
     });
@@ -135,6 +158,7 @@ describe('createConnectProxy: forwarding', () => {
         ],
       });
       expect(response.status).toBe(502);
+      expect(response.headers.get('retry-after')).toBeNull(); // nothing to wait for
       const { error } = (await response.json()) as {
         error: {
           retryable: boolean;

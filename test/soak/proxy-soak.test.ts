@@ -24,7 +24,7 @@ describe('fault soak through the proxy', () => {
       timeout: 2_000,
       retry: { maxRetries: 8, initialDelay: 2, maxDelay: 20 },
     });
-    const proxy = createConnectProxy({ client, currentUser: () => null }); // visitors
+    const proxy = createConnectProxy({ client, currentUser: () => null, secret: false }); // visitors
     const visitors = Array.from({ length: 100 }, () => newAnonymousId(Date.now()));
 
     const BATCHES = 100;
