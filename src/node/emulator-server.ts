@@ -1,11 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { corsHeaders } from '../testing/cors';
-import {
-  type ConnectEmulator,
-  createConnectEmulator,
-  EmulatedConnectionDrop,
-} from '../testing/emulator';
+import { type ConnectEmulator, createConnectEmulator } from '../testing/emulator';
+import { EmulatedConnectionDrop } from '../testing/faults';
 import type { PlainRequest } from '../testing/plain-http';
 
 /** Options of {@link startConnectEmulatorServer}. */

@@ -3,18 +3,19 @@
  *
  * @packageDocumentation
  */
+
+export { maskKey } from './auth';
+export type { RecordedCall } from './calls';
 export { withCors } from './cors';
 export {
   type ConnectEmulator,
   type ConnectEmulatorOptions,
   createConnectEmulator,
-  EmulatedConnectionDrop,
-  maskKey,
-  type RecordedCall,
 } from './emulator';
 export { type EmulatorSnapshot, renderEventsPage, snapshotOf } from './events-page';
 export {
   ConnectEmulatorFaults,
+  EmulatedConnectionDrop,
   type FailOptions,
   type Fault,
   type FaultRequest,
