@@ -32,7 +32,7 @@ export function connectApi(
   });
   const accepts = keyChecker(options.apiKeys);
 
-  async function answer(request: PlainRequest, path: string, call: RecordedCall) {
+  async function answer(request: PlainRequest, path: string, call: RecordedCall, n: number) {
     const route = routes.get(path);
     if (!route) return connectErrorResponse(404, `no such endpoint: ${path}`);
     if (request.method !== 'POST')
@@ -64,7 +64,10 @@ export function connectApi(
     });
     // The work is done before the wait, as on a slow server: a client that times out cannot
     // tell whether it was applied.
-    if (delayMs > 0) await sleep(delayMs, request.signal);
+    if (delayMs > 0) {
+      if (calls.calls[n] === call) state.published(n); // shown as waiting until answered
+      await sleep(delayMs, request.signal);
+    }
     return response;
   }
 
@@ -80,10 +83,10 @@ export function connectApi(
     const n = calls.open(call);
     let response: PlainResponse | 'drop' = 'drop';
     try {
-      response = await answer(request, path, call);
+      response = await answer(request, path, call, n);
     } finally {
       // Anything thrown (a body that could not be read) ends the request like a drop.
-      calls.close(n, call, response);
+      if (calls.close(n, call, response)) state.published(n);
     }
     if (response === 'drop') throw new EmulatedConnectionDrop();
     return response;

@@ -1,8 +1,11 @@
 import { connectApi } from './api';
 import type { RecordedCall } from './calls';
+import { connectErrorResponse } from './connect-errors';
 import { control } from './controls';
-import { type EmulatorSnapshot, renderEventsPage } from './events-page';
+import { renderEventsPage } from './events-page';
 import type { ConnectEmulatorFaults } from './faults';
+import { type Feed, feedResponse } from './feed';
+import { pageData } from './page/data';
 import {
   jsonResponse,
   type PlainRequest,
@@ -10,6 +13,7 @@ import {
   plainRequestOf,
   responseOf,
 } from './plain-http';
+import type { EmulatorSnapshot } from './snapshot';
 import { EmulatorState } from './state';
 import type { EmulatedEvent, EmulatedUser } from './store';
 import type { EmulatedWrite } from './write-log';
@@ -115,16 +119,28 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
         body: renderEventsPage(state.snapshot()),
       };
     }
-    if (request.method === 'GET' && path === '/_emulator/state') {
-      return jsonResponse(200, state.snapshot());
-    }
-    if (request.method === 'POST' && path.startsWith('/_emulator/')) {
-      return control(state, path, await request.text());
-    }
+    if (path.startsWith('/_emulator/')) return controlPlane(request, path);
     return api(request, path);
   }
 
-  return {
+  /** `/_emulator/*`: the controls, the state, the debugger's data and feed; never recorded as calls. */
+  async function controlPlane(request: PlainRequest, path: string): Promise<PlainResponse> {
+    if (request.method === 'POST') {
+      const response = control(state, path, await request.text());
+      if (response.status === 200 && path !== '/_emulator/reset')
+        state.feed.publish({ type: 'controls' });
+      return response;
+    }
+    if (request.method === 'GET') {
+      if (path === '/_emulator/state') return jsonResponse(200, state.snapshot());
+      if (path === '/_emulator/feed') return feedResponse(state.feed, request);
+      const data = pageData(state, path, new URLSearchParams(request.query ?? ''));
+      if (data) return data;
+    }
+    return connectErrorResponse(404, `no such emulator path: ${request.method} ${path}`);
+  }
+
+  const emulator: ConnectEmulator = {
     fetch: async (input, init) => {
       const request =
         input instanceof Request && init === undefined ? input : new Request(input, init);
@@ -148,4 +164,13 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
     snapshot: () => state.snapshot(),
     reset: () => state.reset(),
   };
+  feeds.set(emulator, state.feed);
+  return emulator;
+}
+
+const feeds = new WeakMap<ConnectEmulator, Feed>();
+
+/** The live feed of an emulator made here (internal: the CLI logs each request from it). */
+export function feedOf(emulator: ConnectEmulator): Feed | undefined {
+  return feeds.get(emulator);
 }

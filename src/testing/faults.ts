@@ -153,25 +153,30 @@ export class ConnectEmulatorFaults {
 
   /** @internal What is armed, one sentence each, in the order it applies: the debugger page lists them. */
   describe(): string[] {
-    const next = (remaining: number) =>
+    const next = (remaining: number, one: string, many: string) =>
       remaining === Number.POSITIVE_INFINITY
-        ? 'every request'
+        ? `every request ${one}`
         : remaining === 1
-          ? 'the next request'
-          : `the next ${remaining} requests`;
-    const armed = this.delays.map(
-      ({ remaining, fault }) =>
-        `${next(remaining)}: answered after ${(fault as { ms: number }).ms} ms`,
-    );
+          ? `the next request ${one}`
+          : `the next ${remaining} requests ${many}`;
+    const armed = this.delays.map(({ remaining, fault }) => {
+      const after = `answered after ${(fault as { ms: number }).ms} ms`;
+      return next(remaining, `is ${after}`, `are ${after}`);
+    });
     for (const { label } of this.rules) armed.push(label);
     for (const { remaining, fault } of this.queue) {
       armed.push(
         fault.kind === 'drop'
-          ? `${next(remaining)}: connection dropped`
-          : `${next(remaining)}: fails with ${(fault as { status: number }).status}`,
+          ? next(remaining, 'is dropped', 'are dropped')
+          : next(
+              remaining,
+              `fails with ${(fault as { status: number }).status}`,
+              `fail with ${(fault as { status: number }).status}`,
+            ),
       );
     }
-    if (this.refusals.length > 0) armed.push(`${this.refusals.length} refusal rule(s)`);
+    if (this.refusals.length > 0)
+      armed.push(`${this.refusals.length} refusal rule${this.refusals.length === 1 ? '' : 's'}`);
     return armed;
   }
 

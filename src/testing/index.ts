@@ -12,7 +12,7 @@ export {
   type ConnectEmulatorOptions,
   createConnectEmulator,
 } from './emulator';
-export { type EmulatorSnapshot, renderEventsPage, snapshotOf } from './events-page';
+export { renderEventsPage } from './events-page';
 export {
   ConnectEmulatorFaults,
   EmulatedConnectionDrop,
@@ -23,5 +23,6 @@ export {
   type RefusalRule,
 } from './faults';
 export type { PlainRequest, PlainResponse } from './plain-http';
+export { type EmulatorSnapshot, snapshotOf } from './snapshot';
 export type { EmulatedEvent, EmulatedUser, PushPlatform } from './store';
 export type { EmulatedWrite, WriteKind } from './write-log';

@@ -1,6 +1,7 @@
 import { CallLog } from './calls';
-import { type EmulatorSnapshot, snapshotOf } from './events-page';
 import { ConnectEmulatorFaults } from './faults';
+import { Feed } from './feed';
+import { type EmulatorSnapshot, snapshotOf } from './snapshot';
 import { EmulatorStore } from './store';
 import { type EmulatedWrite, WriteLog } from './write-log';
 
@@ -10,6 +11,7 @@ export class EmulatorState {
   readonly calls = new CallLog();
   readonly log = new WriteLog();
   readonly faults = new ConnectEmulatorFaults();
+  readonly feed = new Feed();
 
   constructor(readonly now: () => number) {}
 
@@ -24,11 +26,18 @@ export class EmulatorState {
     return this.log.touching(ids);
   }
 
-  /** Forgets users, events, calls, writes and faults. */
+  /** Forgets users, events, calls, writes and faults; an open debugger page starts over. */
   reset(): void {
     this.store.clear();
     this.calls.clear();
     this.log.clear();
     this.faults.clear();
+    this.feed.publish({ type: 'reset' });
+  }
+
+  /** Tells the feed where request `n` stands. */
+  published(n: number): void {
+    const request = this.calls.summary(n);
+    if (request) this.feed.publish({ type: 'request', request });
   }
 }
