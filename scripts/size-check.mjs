@@ -1,5 +1,6 @@
 // Bundles each door as an app would import it (esbuild, minified, browser platform for the
-// browser door) and fails when a door passes its budget (gzip bytes). The main entry's budget is
+// browser door) and fails when a door, or the debugger page's script or style, passes its budget
+// (gzip bytes). The main entry's budget is
 // what it weighs today plus a little. libphonenumber-js (its code and the phone metadata without
 // display formats, ~20 KB) is about half of it; zod/mini (~7 KB), the generated time zone table
 // (~5 KB) and our own code make the rest.
@@ -47,6 +48,26 @@ for (const { door, code, budget, platform } of doors) {
     logLevel: 'error',
   });
   const bytes = gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+  const ok = bytes <= budget;
+  if (!ok) over++;
+  rows.push({ door, 'min+gzip KB': +(bytes / 1024).toFixed(2), 'budget KB': budget / 1024, ok });
+}
+// The debugger page (GET / of the emulator) as it is served: its inline script and style, each
+// with its own budget, since the page loads nothing else.
+const { createConnectEmulator } = await import('../dist/testing.js');
+const html = await (await createConnectEmulator().fetch('http://emulator.test/')).text();
+const pageParts = [
+  {
+    door: 'debugger page: script',
+    pattern: /<script type="module">([\s\S]*?)<\/script>/,
+    budget: 7 * 1024,
+  },
+  { door: 'debugger page: style', pattern: /<style>([\s\S]*?)<\/style>/, budget: 2 * 1024 },
+];
+for (const { door, pattern, budget } of pageParts) {
+  const text = pattern.exec(html)?.[1];
+  if (!text) throw new Error(`size-check: the debugger page has no ${door}`);
+  const bytes = gzipSync(text, { level: 9 }).length;
   const ok = bytes <= budget;
   if (!ok) over++;
   rows.push({ door, 'min+gzip KB': +(bytes / 1024).toFixed(2), 'budget KB': budget / 1024, ok });

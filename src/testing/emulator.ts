@@ -2,10 +2,10 @@ import { connectApi } from './api';
 import type { RecordedCall } from './calls';
 import { connectErrorResponse } from './connect-errors';
 import { control } from './controls';
-import { renderEventsPage } from './events-page';
 import type { ConnectEmulatorFaults } from './faults';
 import { type Feed, feedResponse } from './feed';
 import { pageData } from './page/data';
+import { debuggerPage } from './page/page';
 import {
   jsonResponse,
   type PlainRequest,
@@ -112,13 +112,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
 
   async function handle(request: PlainRequest): Promise<PlainResponse> {
     const path = request.path.replace(/\/+$/, '') || '/';
-    if (request.method === 'GET' && path === '/') {
-      return {
-        status: 200,
-        headers: { 'content-type': 'text/html; charset=utf-8' },
-        body: renderEventsPage(state.snapshot()),
-      };
-    }
+    if (request.method === 'GET' && path === '/') return debuggerPage();
     if (path.startsWith('/_emulator/')) return controlPlane(request, path);
     return api(request, path);
   }

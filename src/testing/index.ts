@@ -12,7 +12,6 @@ export {
   type ConnectEmulatorOptions,
   createConnectEmulator,
 } from './emulator';
-export { renderEventsPage } from './events-page';
 export {
   ConnectEmulatorFaults,
   EmulatedConnectionDrop,

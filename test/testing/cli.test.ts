@@ -28,7 +28,7 @@ function startCli(args: string[]): {
 
 describe('the connect-emulator CLI', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
-    'serves Connect and the events page, and stops cleanly on %s',
+    'serves Connect and the debugger page, and stops cleanly on %s',
     async (signal) => {
       const cli = startCli(['--port', '0', '--key', 'cli-key']);
       const url = await cli.url;
@@ -41,7 +41,10 @@ describe('the connect-emulator CLI', () => {
         post({ user_id: 'u', event: 'CLI Works' }, { 'X-Outbound-Key': 'cli-key' }),
       );
       expect(accepted.status).toBe(200);
-      expect(await (await fetch(`${url}/`)).text()).toContain('CLI Works');
+      expect(await (await fetch(`${url}/`)).text()).toContain('<title>Connect emulator</title>');
+      expect((await (await fetch(`${url}/_emulator/state`)).json()).eventCounts).toStrictEqual([
+        { event: 'CLI Works', count: 1 },
+      ]);
       cli.child.kill(signal);
       const [code] = await once(cli.child, 'exit');
       expect(code).toBe(0);
