@@ -82,7 +82,11 @@ export const requestsView: ViewFactory = (main, [filter]) => {
         r.state === 'dropped' ? 'dropped' : r.state === 'pending' ? 'waiting' : r.status,
       ),
       h('td', { class: 'num' }, r.items ?? '–'),
-      h('td', null, r.key ? h('code', null, r.key) : h('span', { class: 'meta' }, 'none')),
+      h(
+        'td',
+        { class: 'key' },
+        r.key ? h('code', null, r.key) : h('span', { class: 'meta' }, 'none'),
+      ),
       h('td', { class: 'said' }, r.said ?? (refused ? '' : 'ok')),
     );
   };

@@ -204,7 +204,7 @@ export const userView: ViewFactory = (main, [encoded]) => {
                       time(w.time),
                       ' ',
                       h('strong', { class: 'kind' }, w.kind),
-                      ` ${w.ids.join(' ← ')} via ${w.path}`,
+                      ` ${w.ids.join(' ← ')}${w.user === w.ids[0] ? '' : ` → ${w.user}`} via ${w.path}`,
                       w.requestId && h('span', { class: 'meta' }, ` · GUID ${w.requestId}`),
                       ' ',
                       fold(w.body, `w-${w.seq}`, 60),
