@@ -72,8 +72,9 @@ export interface ConnectEmulator {
 
 /**
  * Creates a Connect emulator: every endpoint of the wire contract, Connect's validation and
- * error bodies, upsert and alias-merge semantics, recorded calls, fault injection and an events
- * page at `GET /`. Besides `emulator.faults`, tests in another process can drive it over HTTP:
+ * error bodies, upsert and alias-merge semantics, recorded calls, fault injection and a live
+ * debugger page at `GET /` (requests and refusals, users, events, fault controls). Besides
+ * `emulator.faults`, tests in another process can drive it over HTTP:
  * `POST /_emulator/reset`, `/_emulator/faults/fail` (`{ count, status, retryAfter }`),
  * `/_emulator/faults/drop` (`{ count }`), `/_emulator/faults/delay` (`{ ms, count }`),
  * `/_emulator/faults/clear`; `GET /_emulator/state` answers the users and recent events.

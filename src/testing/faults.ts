@@ -46,8 +46,8 @@ interface Labelled {
 }
 
 /**
- * The emulator's fault controls. Counted faults apply to the next N API requests (the events
- * page and state endpoint are never affected) and then stop by themselves.
+ * The emulator's fault controls. Counted faults apply to the next N API requests (the debugger
+ * page and the `/_emulator/` paths are never affected) and then stop by themselves.
  *
  * @example
  * ```ts
