@@ -72,10 +72,10 @@ describe('the Connect debugger in headless Chromium', () => {
         '/v2/identify',
         '/v2/track/batch',
       ]);
+      // In document order: users, then events.
       await expect
-        .poll(() => page.locator('#n-events').textContent(), { timeout: 1_000 })
-        .toBe('2');
-      expect(await page.locator('#n-users').textContent()).toBe('1');
+        .poll(() => texts('#n-users, #n-events'), { timeout: 1_000 })
+        .toStrictEqual(['1', '2']);
     },
   );
 
@@ -108,7 +108,7 @@ describe('the Connect debugger in headless Chromium', () => {
           'X-Outbound-Key is missing or not a valid key',
         ],
       ]);
-    expect(await page.locator('#n-requests').textContent()).toBe('2 (1 refused)');
+    await expect.poll(() => page.locator('#n-requests').textContent()).toBe('2 (1 refused)');
     // A refusal arriving while the filter is on shows too; an accepted request does not.
     await send('/v2/identify', { user_id: 'u1' }, { 'X-Outbound-Key': '' });
     await send('/v2/identify', { user_id: 'u1' });
@@ -143,12 +143,9 @@ describe('the Connect debugger in headless Chromium', () => {
     await expect.poll(() => texts('#users tbody tr td:first-child a')).toStrictEqual(['u-42']);
     await page.getByRole('link', { name: 'u-42' }).click();
     await page.getByRole('heading', { name: 'User u-42' }).waitFor();
-    expect(await texts('#user-events li strong')).toStrictEqual([
-      'Viewed Pricing',
-      'Started Trial',
-      'Upgraded',
-      'Invited Teammate',
-    ]);
+    await expect
+      .poll(() => texts('#user-events li strong'))
+      .toStrictEqual(['Viewed Pricing', 'Started Trial', 'Upgraded', 'Invited Teammate']);
     expect(await texts('#user-writes li strong')).toStrictEqual([
       'track',
       'identify',
@@ -244,10 +241,12 @@ describe('the Connect debugger in headless Chromium', () => {
         })),
       );
     await open('#/events');
-    expect(await cells('#event-counts tbody tr')).toMatchObject([
-      ['Common', '90', expect.any(String)],
-      ['Rare', '30', expect.any(String)],
-    ]);
+    await expect
+      .poll(() => cells('#event-counts tbody tr'))
+      .toMatchObject([
+        ['Common', '90', expect.any(String)],
+        ['Rare', '30', expect.any(String)],
+      ]);
     expect(await page.locator('#events tbody tr').count()).toBe(50);
     expect(await page.locator('.pager span').textContent()).toBe(' 1–50 of 120 ');
     await page.getByRole('button', { name: 'Older' }).click();
