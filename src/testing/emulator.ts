@@ -1,18 +1,10 @@
 import { connectApi } from './api';
 import type { RecordedCall } from './calls';
-import { connectErrorResponse } from './connect-errors';
-import { control } from './controls';
+import { controlPlane } from './controls';
 import type { ConnectEmulatorFaults } from './faults';
-import { type Feed, feedResponse } from './feed';
-import { pageData } from './page/data';
+import type { Feed } from './feed';
 import { debuggerPage } from './page/page';
-import {
-  jsonResponse,
-  type PlainRequest,
-  type PlainResponse,
-  plainRequestOf,
-  responseOf,
-} from './plain-http';
+import { type PlainRequest, type PlainResponse, plainRequestOf, responseOf } from './plain-http';
 import type { EmulatorSnapshot } from './snapshot';
 import { EmulatorState } from './state';
 import type { EmulatedEvent, EmulatedUser } from './store';
@@ -114,25 +106,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions = {}): Con
   async function handle(request: PlainRequest): Promise<PlainResponse> {
     const path = request.path.replace(/\/+$/, '') || '/';
     if (request.method === 'GET' && path === '/') return debuggerPage();
-    if (path.startsWith('/_emulator/')) return controlPlane(request, path);
+    if (path.startsWith('/_emulator/')) return controlPlane(state, request, path);
     return api(request, path);
-  }
-
-  /** `/_emulator/*`: the controls, the state, the debugger's data and feed; never recorded as calls. */
-  async function controlPlane(request: PlainRequest, path: string): Promise<PlainResponse> {
-    if (request.method === 'POST') {
-      const response = control(state, path, await request.text());
-      if (response.status === 200 && path !== '/_emulator/reset')
-        state.feed.publish({ type: 'controls' });
-      return response;
-    }
-    if (request.method === 'GET') {
-      if (path === '/_emulator/state') return jsonResponse(200, state.snapshot());
-      if (path === '/_emulator/feed') return feedResponse(state.feed, request);
-      const data = pageData(state, path, new URLSearchParams(request.query ?? ''));
-      if (data) return data;
-    }
-    return connectErrorResponse(404, `no such emulator path: ${request.method} ${path}`);
   }
 
   const emulator: ConnectEmulator = {
