@@ -302,6 +302,21 @@ describe('the Connect debugger in headless Chromium', () => {
         fields.filter((f) => (f as HTMLInputElement).labels?.length === 0).map((f) => f.outerHTML),
       ),
     ).toStrictEqual([]);
+
+    // A live update does not take the focus away: from the search box, Tab to a user's link…
+    const focusedHref = () => page.evaluate(() => document.activeElement?.getAttribute('href'));
+    await send('/v2/identify', { user_id: 'u1' });
+    await page.locator('#users a[href="#/user/u1"]').waitFor({ timeout: 1_000 });
+    await page.getByLabel('Search users').focus();
+    await page.keyboard.press('Tab');
+    expect(await focusedHref()).toBe('#/user/u1');
+    // …and while new users arrive above it, it keeps the focus.
+    await send('/v2/identify', { user_id: 'u2' });
+    await expect.poll(() => page.locator('#users tbody tr').count(), { timeout: 1_000 }).toBe(2);
+    expect(await focusedHref()).toBe('#/user/u1');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'User u1' }).waitFor();
+
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.emulateMedia({ colorScheme: 'light' });
     expect(await background()).toBe('rgb(255, 255, 255)');

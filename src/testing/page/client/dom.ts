@@ -29,19 +29,44 @@ function append(parent: Node, children: Child[]): void {
   }
 }
 
-/** Replaces `parent`'s children, keeping which `<details data-k>` were open and what had focus. */
+/** What identifies a focusable element across a re-render: its `data-k`, its link, its fold. */
+function focusKey(element: Element | null): string | null {
+  if (!element) return null;
+  if (element.tagName === 'SUMMARY') return focusKey(element.parentElement);
+  const k = element.getAttribute('data-k');
+  if (k) return `[data-k="${CSS.escape(k)}"]`;
+  const href = element.getAttribute('href');
+  return href ? `a[href="${CSS.escape(href)}"]` : null;
+}
+
+/**
+ * Replaces `parent`'s children, keeping which `<details data-k>` were open and where the focus
+ * was, so a live update does not move a keyboard user or close what they opened.
+ */
 export function replace(parent: HTMLElement, ...children: Child[]): void {
   const open = new Set(
     [...parent.querySelectorAll('details[open][data-k]')].map((d) => d.getAttribute('data-k')),
   );
-  const focused = parent.contains(document.activeElement)
-    ? document.activeElement?.getAttribute('data-k')
-    : null;
+  const active = document.activeElement;
+  const focused = parent.contains(active) ? focusKey(active) : null;
   parent.textContent = '';
   append(parent, children);
   for (const details of parent.querySelectorAll<HTMLDetailsElement>('details[data-k]'))
     if (open.has(details.getAttribute('data-k'))) details.open = true;
-  if (focused) parent.querySelector<HTMLElement>(`[data-k="${CSS.escape(focused)}"]`)?.focus();
+  if (!focused) return;
+  const again = parent.querySelector<HTMLElement>(focused);
+  (again?.tagName === 'DETAILS' ? again.querySelector('summary') : again)?.focus();
+}
+
+/** A view's memory of what it showed: false for data equal (but for `seq`) to the last. */
+export function changes(): (value: object) => boolean {
+  let last = '';
+  return (value) => {
+    const text = JSON.stringify({ ...value, seq: 0 });
+    if (text === last) return false;
+    last = text;
+    return true;
+  };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

@@ -1,5 +1,5 @@
 import type { EventsPage } from '../data';
-import { count, fold, getJson, h, link, replace, segment, time } from './dom';
+import { changes, count, fold, getJson, h, link, replace, segment, time } from './dom';
 import type { View, ViewFactory } from './view';
 
 /** Events by name with counts, a timeline, and every event, a page at a time. */
@@ -9,6 +9,7 @@ const PAGE = 50;
 export const eventsView: ViewFactory = (main, [encoded]) => {
   const name = encoded === undefined ? undefined : decodeURIComponent(encoded);
   let offset = 0;
+  const fresh = changes();
   const body = h('div');
   main.append(body);
   const go = (to: number) => {
@@ -22,6 +23,7 @@ export const eventsView: ViewFactory = (main, [encoded]) => {
       const page = await getJson<EventsPage>(
         `events?limit=${PAGE}&offset=${offset}${name === undefined ? '' : `&name=${encodeURIComponent(name)}`}`,
       );
+      if (!fresh(page)) return;
       const last = Math.min(page.matching, offset + page.items.length);
       replace(
         body,

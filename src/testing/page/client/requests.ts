@@ -1,6 +1,6 @@
 import { type CallDetail, type CallSummary, isRefused } from '../../calls';
 import type { RequestsPage } from '../data';
-import { count, fold, getJson, h, link, replace, time } from './dom';
+import { changes, count, fold, getJson, h, link, replace, time } from './dom';
 import type { View, ViewFactory } from './view';
 
 /** Every request with what Connect said; newest first, live, all or refused only. */
@@ -17,6 +17,8 @@ export const requestsView: ViewFactory = (main, [filter]) => {
     'Show older requests',
   );
   const byN = new Map<number, HTMLElement>();
+  /** Rows kept as new ones arrive: what was shown first, and what "Show older" added since. */
+  let cap = SHOWN;
   const oldest = () => Math.min(...byN.keys());
 
   const choice = (value: string, label: string, checked: boolean) =>
@@ -105,7 +107,7 @@ export const requestsView: ViewFactory = (main, [filter]) => {
     else if (top) rows.prepend(next);
     else rows.append(next);
     byN.set(r.n, next);
-    if (byN.size > SHOWN && top) {
+    if (byN.size > cap && top) {
       const last = byN.get(oldest());
       last?.remove();
       byN.delete(oldest());
@@ -130,7 +132,8 @@ export const requestsView: ViewFactory = (main, [filter]) => {
     if (before === undefined) {
       rows.textContent = '';
       byN.clear();
-    }
+      cap = SHOWN;
+    } else cap += SHOWN;
     for (const r of page.items) put(r, false);
     totals = page;
     more.hidden = page.items.length < SHOWN;
@@ -155,11 +158,13 @@ export const requestsView: ViewFactory = (main, [filter]) => {
 /** One request: what arrived, what Connect answered, the batch items it named. */
 export const requestView: ViewFactory = (main, [n]) => {
   const body = h('div');
+  const fresh = changes();
   main.append(body);
   const view: View = {
     title: `Request ${n}`,
     async refresh() {
       const r = await getJson<CallDetail & { error?: unknown }>(`requests/${n}`);
+      if (!fresh(r)) return;
       if (!('n' in r))
         return replace(
           body,

@@ -1,6 +1,6 @@
 import type { EmulatedUser } from '../../store';
 import type { UserPage, UsersPage } from '../data';
-import { count, fold, getJson, h, link, replace, segment, time } from './dom';
+import { changes, count, fold, getJson, h, link, replace, segment, time } from './dom';
 import { field } from './requests';
 import type { View, ViewFactory } from './view';
 
@@ -10,6 +10,7 @@ const PAGE = 50;
 
 export const usersView: ViewFactory = (main) => {
   let shown = PAGE;
+  const fresh = changes();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const search = h('input', {
     type: 'search',
@@ -39,6 +40,7 @@ export const usersView: ViewFactory = (main) => {
         ? `${count(page.matching, 'user')} of ${page.total} match “${q}”.`
         : `${count(page.total, 'user')}, newest first.`;
       if (status.textContent !== said) status.textContent = said;
+      if (!fresh(page)) return;
       replace(
         results,
         page.items.length > 0 &&
@@ -119,6 +121,7 @@ const PLATFORMS = [
 export const userView: ViewFactory = (main, [encoded]) => {
   const id = decodeURIComponent(encoded ?? '');
   let shown = 100;
+  const fresh = changes();
   const body = h('div');
   main.append(body);
   const view: View = {
@@ -127,6 +130,7 @@ export const userView: ViewFactory = (main, [encoded]) => {
       const page = await getJson<UserPage | { error: unknown }>(
         `users/${segment(id)}?limit=${shown}`,
       );
+      if (!fresh(page)) return;
       if (!('user_id' in page))
         return replace(
           body,
