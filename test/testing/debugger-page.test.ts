@@ -224,6 +224,21 @@ describe('the Connect debugger in headless Chromium', () => {
       'the connection was dropped',
     );
 
+    await fail.getByLabel('Requests').fill('2');
+    await fail.getByLabel('Status').selectOption('500');
+    await fail.getByLabel('Retry-After (s)').fill('');
+    await fail.getByLabel('Every Nth request instead, until cleared').check();
+    await fail.getByRole('button', { name: 'Fail next' }).click();
+    await expect.poll(() => texts('#armed li')).toStrictEqual(['every 2nd request fails with 500']);
+    const statuses = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await send('/v2/track', { user_id: 'u1', event: 'e' })).status);
+    expect(statuses).toStrictEqual([200, 500, 200, 500]);
+    await page.getByRole('button', { name: 'Clear faults' }).click();
+    await expect
+      .poll(() => texts('#armed li'))
+      .toStrictEqual(['Nothing: every request is answered normally.']);
+
     await page.getByRole('button', { name: 'Reset emulator' }).click();
     await expect.poll(() => page.locator('#requests tbody tr').count()).toBe(0);
     expect(server.emulator.calls).toHaveLength(0);

@@ -77,17 +77,25 @@ export function controlsPanel(panel: HTMLElement, changed: () => void): (armed: 
           ),
         ),
         number('fail-retry', 'Retry-After (s)', '', { placeholder: 'none' }),
+        h(
+          'p',
+          null,
+          h('label', { for: 'fail-every' }, 'Every Nth request instead, until cleared'),
+          h('input', { id: 'fail-every', name: 'fail-every', type: 'checkbox' }),
+        ),
       ],
       (data) => {
-        const body: Record<string, number> = {
-          count: whole(data, 'fail-count'),
-          status: whole(data, 'fail-status'),
-        };
+        const n = whole(data, 'fail-count');
+        const status = whole(data, 'fail-status');
+        const every = data.get('fail-every') !== null;
+        const body: Record<string, number> = every ? { every: n, status } : { count: n, status };
         if (data.get('fail-retry') !== '') body.retryAfter = whole(data, 'fail-retry');
         void act(
           'faults/fail',
           body,
-          `The next ${body.count} request(s) will fail with ${body.status}.`,
+          every
+            ? `Every ${n === 1 ? '' : `${n}th `}request will fail with ${status}, until cleared.`
+            : `The next ${n} request(s) will fail with ${status}.`,
         );
       },
     ),
