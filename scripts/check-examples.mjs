@@ -23,8 +23,7 @@ const isErrorSubclass = (node) =>
       missing.push(`function ${name}`);
     } else if (child.kind === 128 && !hasExample(child.comment) && !isErrorSubclass(child)) {
       missing.push(`class ${name}`);
-    }
-    else if (child.kind === 1 || child.kind === 2) walk(child, name);
+    } else if (child.kind === 1 || child.kind === 2) walk(child, name);
   }
 })(api, '');
 if (missing.length > 0) {

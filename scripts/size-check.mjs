@@ -1,9 +1,8 @@
 // Bundles each door as an app would import it (esbuild, minified, browser platform for the
-// browser door) and fails when a door passes its budget (gzip bytes). A budget is what the door
-// weighs today plus a little; the testing doors leave room for the emulator's debugger page. Of
-// the main entry, libphonenumber-js (its code and the phone metadata without display formats,
-// ~20 KB) is about half; zod/mini (~7 KB), the generated time zone table (~5 KB) and our own code
-// make the rest.
+// browser door) and fails when a door, or the debugger page's script or style, passes its budget
+// (gzip bytes). A budget is what the door weighs today plus a little. Of the main entry,
+// libphonenumber-js (its code and the phone metadata without display formats, ~20 KB) is about
+// half; zod/mini (~7 KB), the generated time zone table (~5 KB) and our own code make the rest.
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -80,6 +79,26 @@ for (const { door, code, budget, platform, external = [] } of doors) {
     logLevel: 'error',
   });
   const bytes = gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+  const ok = bytes <= budget;
+  if (!ok) over++;
+  rows.push({ door, 'min+gzip KB': +(bytes / 1024).toFixed(2), 'budget KB': budget / 1024, ok });
+}
+// The debugger page (GET / of the emulator) as it is served: its inline script and style, each
+// with its own budget, since the page loads nothing else.
+const { createConnectEmulator } = await import('../dist/testing.js');
+const html = await (await createConnectEmulator().fetch('http://emulator.test/')).text();
+const pageParts = [
+  {
+    door: 'debugger page: script',
+    pattern: /<script type="module">([\s\S]*?)<\/script>/,
+    budget: 7 * 1024,
+  },
+  { door: 'debugger page: style', pattern: /<style>([\s\S]*?)<\/style>/, budget: 2 * 1024 },
+];
+for (const { door, pattern, budget } of pageParts) {
+  const text = pattern.exec(html)?.[1];
+  if (!text) throw new Error(`size-check: the debugger page has no ${door}`);
+  const bytes = gzipSync(text, { level: 9 }).length;
   const ok = bytes <= budget;
   if (!ok) over++;
   rows.push({ door, 'min+gzip KB': +(bytes / 1024).toFixed(2), 'budget KB': budget / 1024, ok });

@@ -28,6 +28,15 @@ emulator.faults.clear();
 emulator.reset(); // users, events, calls, writes and faults
 // #endregion
 
+// #region debugger
+// Your app, pointed at `npx connect-emulator` instead of Connect:
+const local = new ConnectClient({
+  apiKey: process.env.CONNECT_API_KEY ?? 'test-key',
+  baseUrl: 'http://127.0.0.1:4010',
+});
+// #endregion
+void local;
+
 // #region limits
 const limited = createConnectEmulator({ maxBodyBytes: 300 * 1024 }); // larger bodies get 413
 // #endregion

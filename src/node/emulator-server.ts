@@ -1,11 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { corsHeaders } from '../testing/cors';
-import {
-  type ConnectEmulator,
-  createConnectEmulator,
-  EmulatedConnectionDrop,
-} from '../testing/emulator';
+import { type ConnectEmulator, createConnectEmulator } from '../testing/emulator';
+import { EmulatedConnectionDrop } from '../testing/faults';
 import type { PlainRequest } from '../testing/plain-http';
 
 /** Options of {@link startConnectEmulatorServer}. */
@@ -94,9 +91,12 @@ async function serve(
     res.writeHead(204, allowed).end();
     return;
   }
+  const url = req.url ?? '/';
+  const question = url.indexOf('?');
   const request: PlainRequest = {
     method,
-    path: (req.url ?? '/').split('?')[0] ?? '/',
+    path: question < 0 ? url : url.slice(0, question),
+    query: question < 0 ? '' : url.slice(question + 1),
     header,
     headers: () => {
       const all: Record<string, string> = {};
@@ -115,6 +115,16 @@ async function serve(
       return;
     }
     throw error;
+  }
+  if (response.stream) {
+    res.writeHead(response.status, { ...response.headers, ...allowed });
+    res.flushHeaders();
+    const reader = response.stream.getReader();
+    res.on('close', () => void reader.cancel().catch(() => {}));
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      res.write(chunk.value);
+    res.end();
+    return;
   }
   const body = Buffer.from(response.body, 'utf8');
   res.writeHead(response.status, {

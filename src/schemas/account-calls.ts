@@ -68,7 +68,3 @@ export const SubscriptionMessageSchema = z.looseObject(
   },
   MESSAGE_SHAPE,
 );
-
-
-
-

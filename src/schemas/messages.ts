@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { codePointLength, isPlainObject, isUsableString } from '../leaf/values';
 import type { Traits } from './types';
 
-export type { AliasMessage, IdentifyMessage, Traits, TrackMessage } from './types';
+export type { AliasMessage, IdentifyMessage, TrackMessage, Traits } from './types';
 
 const ID_PROBLEM = 'must be a non-empty string or a finite number';
 
@@ -97,6 +97,3 @@ export const AliasMessageSchema = z.looseObject(
   },
   MESSAGE_SHAPE,
 );
-
-
-

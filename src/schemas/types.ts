@@ -108,8 +108,10 @@ export interface IdentifyMessage extends SegmentFields {
  * };
  * ```
  */
-export interface TrackMessage<Event extends string = string, Properties extends object = Record<string, unknown>>
-  extends SegmentFields {
+export interface TrackMessage<
+  Event extends string = string,
+  Properties extends object = Record<string, unknown>,
+> extends SegmentFields {
   /** The event name, at most 200 characters. */
   event: Event;
   properties?: Properties | null | undefined;

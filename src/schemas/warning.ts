@@ -16,4 +16,3 @@ export const MappingWarningSchema = z.object({
   code: MappingWarningCodeSchema,
   message: z.string(),
 });
-

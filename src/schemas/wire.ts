@@ -88,5 +88,3 @@ export const SubscribeCampaignsBodySchema = z.object({
     .array(z.union([z.number(), z.string()]))
     .check(z.refine((ids) => ids.length > 0, { error: 'must not be empty' })),
 });
-
-

@@ -1,12 +1,38 @@
 import { connectErrorResponse } from './connect-errors';
 import type { ConnectEmulatorFaults, FailOptions } from './faults';
-import { jsonResponse, type PlainResponse } from './plain-http';
+import { feedResponse } from './feed';
+import { pageData } from './page/data';
+import { jsonResponse, type PlainRequest, type PlainResponse } from './plain-http';
+import type { EmulatorState } from './state';
 
 /**
- * The emulator's control plane over HTTP (`POST /_emulator/…`), for tests in another process,
- * runtime or browser. Every field is read before anything changes: a control with a bad field
- * answers 400 naming it, and changes nothing.
+ * The emulator's control plane over HTTP (`/_emulator/…`), for tests in another process, runtime
+ * or browser, and for the debugger page: `POST` controls, `GET` the state, the page's data and
+ * its live feed. None of it is recorded as a call. Every field of a control is read before
+ * anything changes: a control with a bad field answers 400 naming it, and changes nothing.
  */
+
+/** Answers a request under `/_emulator/`. */
+export async function controlPlane(
+  state: EmulatorState,
+  request: PlainRequest,
+  path: string,
+): Promise<PlainResponse> {
+  if (request.method === 'POST') {
+    const response = control(state, path, await request.text());
+    // A reset tells the feed itself.
+    if (response.status === 200 && path !== '/_emulator/reset')
+      state.feed.publish({ type: 'controls' });
+    return response;
+  }
+  if (request.method === 'GET') {
+    if (path === '/_emulator/state') return jsonResponse(200, state.snapshot());
+    if (path === '/_emulator/feed') return feedResponse(state.feed, request);
+    const data = pageData(state, path, new URLSearchParams(request.query ?? ''));
+    if (data) return data;
+  }
+  return connectErrorResponse(404, `no such emulator path: ${request.method} ${path}`);
+}
 
 /** What a control acts on. */
 export interface ControlTarget {

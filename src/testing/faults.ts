@@ -1,3 +1,6 @@
+import { connectErrorResponse } from './connect-errors';
+import type { PlainResponse } from './plain-http';
+
 /** Fault injection for the emulator: failures, delays, dropped connections, refused items. */
 
 /** What a request looks like to a fault rule. */
@@ -36,9 +39,15 @@ interface Counted {
   fault: Fault;
 }
 
+interface Labelled {
+  rule: FaultRule;
+  /** How the debugger page lists it. */
+  label: string;
+}
+
 /**
- * The emulator's fault controls. Counted faults apply to the next N API requests (the events
- * page and state endpoint are never affected) and then stop by themselves.
+ * The emulator's fault controls. Counted faults apply to the next N API requests (the debugger
+ * page and the `/_emulator/` paths are never affected) and then stop by themselves.
  *
  * @example
  * ```ts
@@ -51,7 +60,7 @@ interface Counted {
 export class ConnectEmulatorFaults {
   private readonly queue: Counted[] = [];
   private readonly delays: Counted[] = [];
-  private rules: FaultRule[] = [];
+  private rules: Labelled[] = [];
   private refusals: RefusalRule[] = [];
 
   /**
@@ -76,7 +85,10 @@ export class ConnectEmulatorFaults {
     checkStatus('failEvery', status);
     let seen = 0;
     const fault: Fault = { kind: 'fail', status, ...options };
-    return this.use(() => (++seen % every === 0 ? fault : undefined));
+    return this.add(
+      () => (++seen % every === 0 ? fault : undefined),
+      `${every === 1 ? 'every' : `every ${ordinal(every)}`} request fails with ${status}`,
+    );
   }
 
   /** The next `count` requests lose their connection: no response at all. A count of 0 or less adds nothing. */
@@ -98,8 +110,7 @@ export class ConnectEmulatorFaults {
 
   /** Every request is offered to `rule` first; its fault wins over the counted ones. */
   use(rule: FaultRule): this {
-    this.rules.push(rule);
-    return this;
+    return this.add(rule, 'a custom fault rule');
   }
 
   /** Messages for which `rule` is true are refused with 400, taking their whole request with them. */
@@ -124,7 +135,7 @@ export class ConnectEmulatorFaults {
       delayMs = delay.fault.ms;
       if (--delay.remaining <= 0) this.delays.shift();
     }
-    for (const rule of this.rules) {
+    for (const { rule } of this.rules) {
       const fault = rule(request);
       if (fault?.kind === 'delay') delayMs += fault.ms;
       else if (fault) return { delayMs, fault };
@@ -139,6 +150,85 @@ export class ConnectEmulatorFaults {
   refuses(message: unknown, where: { path: string; index: number | undefined }): boolean {
     return this.refusals.some((rule) => rule(message, where));
   }
+
+  /** @internal What is armed, one sentence each, in the order it applies: the debugger page lists them. */
+  describe(): string[] {
+    const next = (remaining: number, one: string, many: string) =>
+      remaining === Number.POSITIVE_INFINITY
+        ? `every request ${one}`
+        : remaining === 1
+          ? `the next request ${one}`
+          : `the next ${remaining} requests ${many}`;
+    const armed = this.delays.map(({ remaining, fault }) => {
+      const after = `answered after ${(fault as { ms: number }).ms} ms`;
+      return next(remaining, `is ${after}`, `are ${after}`);
+    });
+    for (const { label } of this.rules) armed.push(label);
+    for (const { remaining, fault } of this.queue) {
+      armed.push(
+        fault.kind === 'drop'
+          ? next(remaining, 'is dropped', 'are dropped')
+          : next(
+              remaining,
+              `fails with ${(fault as { status: number }).status}`,
+              `fail with ${(fault as { status: number }).status}`,
+            ),
+      );
+    }
+    if (this.refusals.length > 0)
+      armed.push(`${this.refusals.length} refusal rule${this.refusals.length === 1 ? '' : 's'}`);
+    return armed;
+  }
+
+  private add(rule: FaultRule, label: string): this {
+    this.rules.push({ rule, label });
+    return this;
+  }
+}
+
+/**
+ * The error a dropped connection rejects with: a `TypeError`, like `fetch`'s network errors. The
+ * loopback server destroys the socket when it sees one.
+ *
+ * @example
+ * ```ts
+ * emulator.faults.dropNext(1);
+ * await emulator.fetch(request).catch((error) => error instanceof EmulatedConnectionDrop); // true
+ * ```
+ */
+export class EmulatedConnectionDrop extends TypeError {
+  constructor() {
+    super('fetch failed: the Connect emulator dropped the connection');
+    this.name = 'EmulatedConnectionDrop';
+    Object.defineProperty(this, DROP_BRAND, { value: true });
+  }
+
+  /** True for a drop from any copy of the package (each CJS door bundles its own). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && DROP_BRAND in value;
+  }
+}
+
+const DROP_BRAND = Symbol.for('zendesk-connect.emulated-connection-drop');
+
+/** The answer a request gets under `fault`: `handle()`'s when there is none. */
+export function answerUnder(
+  fault: Fault | undefined,
+  handle: () => PlainResponse,
+): PlainResponse | 'drop' {
+  if (fault?.kind === 'drop') return 'drop';
+  if (fault?.kind === 'fail') {
+    const headers: Record<string, string> = {};
+    if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+    if (fault.body !== undefined) return { status: fault.status, headers, body: fault.body };
+    return connectErrorResponse(fault.status, `injected failure (${fault.status})`, headers);
+  }
+  return handle();
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 /** An injected failure is an error status a response can carry. */

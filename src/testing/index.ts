@@ -3,18 +3,18 @@
  *
  * @packageDocumentation
  */
+
+export { maskKey } from './auth';
+export type { RecordedCall } from './calls';
 export { withCors } from './cors';
 export {
   type ConnectEmulator,
   type ConnectEmulatorOptions,
   createConnectEmulator,
-  EmulatedConnectionDrop,
-  maskKey,
-  type RecordedCall,
 } from './emulator';
-export { type EmulatorSnapshot, renderEventsPage, snapshotOf } from './events-page';
 export {
   ConnectEmulatorFaults,
+  EmulatedConnectionDrop,
   type FailOptions,
   type Fault,
   type FaultRequest,
@@ -22,5 +22,6 @@ export {
   type RefusalRule,
 } from './faults';
 export type { PlainRequest, PlainResponse } from './plain-http';
+export { type EmulatorSnapshot, snapshotOf } from './snapshot';
 export type { EmulatedEvent, EmulatedUser, PushPlatform } from './store';
 export type { EmulatedWrite, WriteKind } from './write-log';

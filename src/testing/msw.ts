@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { type ConnectEmulator, EmulatedConnectionDrop } from './emulator';
+import type { ConnectEmulator } from './emulator';
+import { EmulatedConnectionDrop } from './faults';
 
 /** Options of {@link connectHandlers}. */
 export interface ConnectHandlersOptions {

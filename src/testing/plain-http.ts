@@ -9,6 +9,8 @@ export interface PlainRequest {
   method: string;
   /** The path, without query. */
   path: string;
+  /** The query string without its `?` (`after=3`); empty or absent when there is none. */
+  query?: string;
   /** Header lookup by lower-case name. */
   header(name: string): string | null;
   /** Every header, lower-case names. */
@@ -23,6 +25,8 @@ export interface PlainResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** A body sent as it is produced (the debugger's live feed); `body` is then empty. */
+  stream?: ReadableStream<Uint8Array>;
 }
 
 /** A JSON response. */
@@ -40,9 +44,11 @@ export function jsonResponse(
 
 /** Reads a fetch `Request` as a {@link PlainRequest}. */
 export function plainRequestOf(request: Request): PlainRequest {
+  const url = new URL(request.url);
   return {
     method: request.method,
-    path: new URL(request.url).pathname,
+    path: url.pathname,
+    query: url.search.slice(1),
     header: (name) => request.headers.get(name),
     headers: () => Object.fromEntries(request.headers),
     text: () => request.text(),
@@ -52,6 +58,8 @@ export function plainRequestOf(request: Request): PlainRequest {
 
 /** A fetch `Response` for a {@link PlainResponse}. */
 export function responseOf(plain: PlainResponse): Response {
+  if (plain.stream)
+    return new Response(plain.stream, { status: plain.status, headers: plain.headers });
   const empty = plain.body === '' || plain.status === 204 || plain.status === 304;
   return new Response(empty ? null : plain.body, { status: plain.status, headers: plain.headers });
 }

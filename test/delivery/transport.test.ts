@@ -62,7 +62,7 @@ describe('Transport', () => {
       'X-Outbound-Key': KEY,
       'X-Outbound-Client': `zendesk-connect/${VERSION}`,
     });
-    expect((second?.headers as Record<string, string>)['X-Outbound-GUID']).toBe(
+    expect((second?.headers as Record<string, string> | undefined)?.['X-Outbound-GUID']).toBe(
       headers['X-Outbound-GUID'],
     );
   });

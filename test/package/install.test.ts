@@ -19,7 +19,7 @@ const USES_EVERY_DOOR = `
 const connect = new ConnectClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' });
 const mapped: { path: string } = mapTrack({ userId: 'u1', event: 'E' });
 const page = createBrowserClient({ endpoint: '/api/connect' });
-const proxy = createConnectProxy({ client: connect, currentUser: () => null });
+const proxy = createConnectProxy({ client: connect, currentUser: () => null, secret: false });
 const listener = toNodeListener(proxy);
 const emulator = createConnectEmulator();
 const handlers = connectHandlers(emulator);

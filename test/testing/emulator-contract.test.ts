@@ -434,7 +434,12 @@ describe.each(doors)('Connect emulator through %s', (name) => {
     expect(state.users.map((u: { user_id: string }) => u.user_id)).toStrictEqual(['u1']);
     const page = await door.fetch('/');
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(await page.text()).toContain('<td>A</td><td class="count">2</td>');
+    expect(await page.text()).toContain('<title>Connect emulator</title>');
+    const events = await (await door.fetch('/_emulator/events')).json();
+    expect(events.names).toMatchObject([
+      { event: 'A', count: 2 },
+      { event: 'B', count: 1 },
+    ]);
   });
 });
 
