@@ -8,7 +8,12 @@ import {
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
 import { flattened } from './delivery/flat-string';
 import { type SerializedMessage, serializeMessage } from './delivery/message-size';
-import { DeliveryQueue, type DeliveryReport, type DeliveryResult } from './delivery/queue';
+import {
+  DeliveryQueue,
+  type DeliveryReport,
+  type DeliveryResult,
+  type QueuedMessage,
+} from './delivery/queue';
 import { Transport } from './delivery/transport';
 import { BeforeSendError, ClientClosedError, ConnectError, ValidationError } from './errors';
 import { isPlainObject } from './leaf/values';
@@ -18,6 +23,18 @@ import type { MappingOptions } from './schemas/mapping-options';
 import { invalid, issueAt } from './schemas/parse';
 import type { AnyEvents, PlannedTrackMessage, TrackingPlan } from './schemas/types';
 import type { MappingWarning } from './schemas/warning';
+
+/** A call {@link ConnectClient.prepare} checked, mapped and serialized, for {@link ConnectClient.send}. */
+export interface PreparedCall {
+  /** The kind of call. */
+  readonly type: CallType;
+  /** The message's id: the call's `messageId`, or a UUID the client made. */
+  readonly messageId: string;
+  /** What the mapping warned about. */
+  readonly warnings: readonly MappingWarning[];
+  /** True when `beforeSend` dropped it: sending it resolves at once, unsent. */
+  readonly dropped: boolean;
+}
 
 /** Options of {@link ConnectClient.close}. */
 export interface CloseOptions {
@@ -57,6 +74,8 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   private readonly maxMessageBytes: number;
   private readonly maxQueueSize: number;
   private closing: Promise<DeliveryReport> | undefined;
+  /** What `prepare` made, until it is sent: `null` for a call `beforeSend` dropped. */
+  private readonly preparedCalls = new WeakMap<PreparedCall, QueuedMessage | null>();
 
   /** @throws {ValidationError} when an option is invalid, naming it (never echoing the key). */
   constructor(options: ConnectClientOptions) {
@@ -299,16 +318,50 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   }
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
-    return readable(type, () => this.enqueued(type, message));
+    return readable(type, () => this.sendChecked(this.prepareChecked(type, message)));
   }
 
-  private enqueued(type: CallType, message: unknown): Promise<DeliveryResult> {
+  /**
+   * Checks, maps and serializes a call (running `beforeSend`) without sending it: the first half
+   * of every call, for callers that must check a whole batch before sending any of it (the
+   * proxy does). Send it with {@link ConnectClient.send}, once.
+   *
+   * @throws {ValidationError} naming the field, or {@link BeforeSendError}; nothing is queued.
+   * @example
+   * ```ts
+   * const prepared = calls.map((call) => connect.prepare(call)); // throws on the first bad one
+   * await Promise.all(prepared.map((call) => connect.send(call))); // all of them, or none above
+   * ```
+   */
+  prepare(call: OutgoingCall): PreparedCall {
+    return readable('prepare', () => {
+      if (!isPlainObject(call) || !isCallType(call.type)) {
+        throw invalid(
+          'prepare',
+          'type',
+          `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
+        );
+      }
+      return this.prepareChecked(call.type, call.message);
+    });
+  }
+
+  /**
+   * Sends a call {@link ConnectClient.prepare} made: resolves when Connect accepted it, rejects
+   * with a typed error when it finally failed, like the call methods.
+   *
+   * @throws {ValidationError} when `prepared` did not come from this client's `prepare`, or was sent already.
+   * @example
+   * ```ts
+   * const result = await connect.send(connect.prepare({ type: 'track', message: { userId: 'u1', event: 'E' } }));
+   * ```
+   */
+  send(prepared: PreparedCall): Promise<DeliveryResult> {
+    return readable('send', () => this.sendChecked(prepared));
+  }
+
+  private prepareChecked(type: CallType, message: unknown): PreparedCall {
     const messageId = messageIdOf(message) ?? flattened(crypto.randomUUID());
-    if (this.closing) {
-      const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);
-      this.queue.recordDrop({ messageId, type }, 'closed', error);
-      return handled(Promise.reject(error));
-    }
     let outgoing: unknown = message;
     if (this.beforeSend) {
       let call: OutgoingCall | null | undefined | false;
@@ -323,10 +376,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
           { cause: error },
         );
       }
-      if (!call) {
-        this.queue.recordDrop({ messageId, type }, 'before_send');
-        return handled(Promise.resolve({ messageId, attempts: 0, warnings: [] }));
-      }
+      if (!call) return this.remember({ type, messageId, warnings: [], dropped: true }, null);
       if (!isPlainObject(call) || call.type !== type || !isPlainObject(call.message)) {
         throw invalid(
           type,
@@ -337,17 +387,39 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
       outgoing = call.message;
     }
     const { path, body, warnings, json, bytes } = this.prepared(type, outgoing);
-    for (const warning of warnings) this.emitter.emit('warning', { warning, messageId, type });
-    const delivery = this.queue.enqueue({
-      messageId,
-      type,
-      lane: CALLS[type].lane,
-      path,
-      json,
-      bytes,
-      ids: writtenIds(body),
-      warnings,
-    });
+    const lane = CALLS[type].lane;
+    const ids = writtenIds(body);
+    return this.remember(
+      { type, messageId, warnings, dropped: false },
+      { messageId, type, lane, path, json, bytes, ids, warnings },
+    );
+  }
+
+  private remember(call: PreparedCall, message: QueuedMessage | null): PreparedCall {
+    this.preparedCalls.set(call, message);
+    return call;
+  }
+
+  private sendChecked(prepared: PreparedCall): Promise<DeliveryResult> {
+    const message = this.preparedCalls.get(prepared);
+    if (message === undefined) {
+      throw invalid('send', '', 'takes a call this client prepared, once');
+    }
+    this.preparedCalls.delete(prepared);
+    const { type, messageId } = prepared;
+    if (this.closing) {
+      const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);
+      this.queue.recordDrop({ messageId, type }, 'closed', error);
+      return handled(Promise.reject(error));
+    }
+    if (message === null) {
+      this.queue.recordDrop({ messageId, type }, 'before_send');
+      return handled(Promise.resolve({ messageId, attempts: 0, warnings: [] }));
+    }
+    for (const warning of message.warnings) {
+      this.emitter.emit('warning', { warning, messageId, type });
+    }
+    const delivery = this.queue.enqueue(message);
     if (this.waitUntil) {
       try {
         this.waitUntil(delivery.then(noop, noop));

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { type CloseOptions, ConnectClient } from './client';
+export { type CloseOptions, ConnectClient, type PreparedCall } from './client';
 export type { ConnectClientOptions, ConnectLogger } from './client-options';
 export type { ConnectClientEvents, DropReason, Listener } from './delivery/events';
 export type { DeliveryReport, DeliveryResult } from './delivery/queue';

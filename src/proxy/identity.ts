@@ -4,11 +4,12 @@
  */
 import { anonymousIdTime } from '../anonymous-id';
 import { type Id, isPlainObject } from '../leaf/values';
+import type { SegmentCallType } from '../mappers/calls';
 import { reservedTraitOf } from '../mappers/trait-keys';
 import type { Holding } from './binding';
 
 /** The call types the proxy forwards to Connect. */
-export type ProxyCallType = 'identify' | 'track' | 'alias' | 'group';
+export type ProxyCallType = SegmentCallType;
 
 /**
  * One Connect user id a message writes: `userId` (a user), else `anonymousId` (an anonymous

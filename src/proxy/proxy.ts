@@ -1,9 +1,8 @@
 import { ANONYMOUS_ID_PATTERN } from '../anonymous-id';
-import type { ConnectClient } from '../client';
-import type { CallType } from '../delivery/events';
+import type { ConnectClient, PreparedCall } from '../client';
 import { ConnectError, type ConnectErrorJson, ValidationError } from '../errors';
 import { type Id, isId, isPlainObject } from '../leaf/values';
-import type { OutgoingCall } from '../mappers/calls';
+import { type OutgoingCall, SEGMENT_CALLS } from '../mappers/calls';
 import { invalid } from '../schemas/parse';
 import { type BindingCookieOptions, createBinder } from './binding';
 import { BodyError, parseJsonWithin, readLimitedText } from './body';
@@ -21,7 +20,7 @@ import {
 export type { BindingCookieOptions, ProxyCallType, ProxyRefusalReason, ProxyWrite };
 
 /** The types the proxy forwards; `page` and `screen` (which Connect has no use for) are skipped. */
-const FORWARDED: readonly ProxyCallType[] = ['identify', 'track', 'alias', 'group'];
+const FORWARDED: readonly string[] = SEGMENT_CALLS;
 const SKIPPED = new Set(['page', 'screen']);
 const CALL = 'createConnectProxy';
 /** How many aliases (anonymous id → user) one proxy remembers, the oldest forgotten first. */
@@ -246,7 +245,7 @@ export function createConnectProxy<Context = unknown>(
       });
     }
     const route = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
-    if (route !== 'batch' && !(FORWARDED as readonly string[]).includes(route)) {
+    if (route !== 'batch' && !FORWARDED.includes(route)) {
       return failure(
         404,
         'not_found',
@@ -266,11 +265,11 @@ export function createConnectProxy<Context = unknown>(
     const read = readMessages(body, route, maxMessages);
     if ('problem' in read) return failure(400, 'invalid_request', read.problem, cors);
     const issues: ProxyIssue[] = [];
-    const calls: { message: ProxyMessage; index: number }[] = [];
+    const calls: { message: ProxyMessage; index: number; prepared: PreparedCall }[] = [];
     read.messages.forEach((message, index) => {
       const type = message.type;
       if (typeof type === 'string' && SKIPPED.has(type)) return;
-      if (!(FORWARDED as readonly unknown[]).includes(type)) {
+      if (typeof type !== 'string' || !FORWARDED.includes(type)) {
         issues.push({
           index,
           path: 'type',
@@ -279,8 +278,9 @@ export function createConnectProxy<Context = unknown>(
         return;
       }
       try {
-        options.client.validate({ type, message } as OutgoingCall);
-        calls.push({ message: message as ProxyMessage, index });
+        // Checked, mapped and serialized once; sent below only if every message may go.
+        const prepared = options.client.prepare({ type, message } as OutgoingCall);
+        calls.push({ message: message as ProxyMessage, index, prepared });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         for (const issue of error.issues)
@@ -385,16 +385,7 @@ export function createConnectProxy<Context = unknown>(
       }
     }
     // Queued in the same turn as the load check above: no other request can slip in between.
-    const deliveries = calls.map(({ message }) => {
-      try {
-        return forward(options.client, message.type, message);
-      } catch (error) {
-        // e.g. a beforeSend that broke the message; handled now, settled below
-        const refused = Promise.reject(error);
-        refused.catch(() => {});
-        return refused;
-      }
-    });
+    const deliveries = calls.map(({ prepared }) => options.client.send(prepared));
     const headers = { ...cors };
     const cookie = await binding?.cookie();
     if (cookie !== undefined) headers['set-cookie'] = cookie;
@@ -462,19 +453,6 @@ function readMessages(
   if (body.type !== undefined && body.type !== route)
     return { problem: `the body's type is ${String(body.type)}, but the path is …/${route}` };
   return { messages: [{ ...body, type: route }] };
-}
-
-function forward(client: ConnectClient, type: CallType, message: ProxyMessage) {
-  switch (type) {
-    case 'identify':
-      return client.identify(message);
-    case 'track':
-      return client.track(message as never);
-    case 'alias':
-      return client.alias(message as never);
-    default:
-      return client.group(message as never);
-  }
 }
 
 /**

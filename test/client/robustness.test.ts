@@ -174,3 +174,36 @@ describe('nothing stalls, nothing escapes untyped', () => {
     expect((error as Error).message).toContain('not a Response');
   });
 });
+
+describe('prepare and send', () => {
+  it('checks a whole batch first, then sends it; each prepared call once, and only from its client', async () => {
+    const { emulator, connect } = connectToEmulator();
+    const calls = [
+      { type: 'identify', message: { userId: 'u1', traits: { email: 'a@b.co' } } },
+      { type: 'track', message: { userId: 'u1', event: 'Signed Up' } },
+    ] as const;
+    const prepared = calls.map((call) => connect.prepare(call));
+    expect(prepared.map(({ type, dropped }) => [type, dropped])).toStrictEqual([
+      ['identify', false],
+      ['track', false],
+    ]);
+    expect(emulator.calls).toHaveLength(0);
+    await Promise.all(prepared.map((call) => connect.send(call)));
+    expect(emulator.writesOf('u1').map((write) => write.kind)).toStrictEqual(['identify', 'track']);
+    expect(thrown(() => connect.send(prepared[0]!))).toBeInstanceOf(ValidationError);
+    const other = connectToEmulator().connect;
+    expect(thrown(() => other.send(connect.prepare(calls[1])))).toBeInstanceOf(ValidationError);
+    expect(
+      thrown(() => connect.prepare({ type: 'track', message: { userId: 'u1', event: '' } })),
+    ).toBeInstanceOf(ValidationError);
+  });
+
+  it('runs beforeSend at prepare: a dropped call resolves unsent when sent', async () => {
+    const { emulator, connect } = connectToEmulator({ beforeSend: () => null });
+    const prepared = connect.prepare({ type: 'track', message: { userId: 'u1', event: 'E' } });
+    expect(prepared.dropped).toBe(true);
+    await expect(connect.send(prepared)).resolves.toMatchObject({ attempts: 0 });
+    expect(emulator.calls).toHaveLength(0);
+    expect(await connect.close()).toStrictEqual({ delivered: 0, failed: 0, dropped: 1 });
+  });
+});
