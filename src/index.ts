@@ -23,7 +23,13 @@ export {
   type SubscriptionBody,
 } from './mappers/account-calls';
 export { mapAlias } from './mappers/alias';
-export type { CallMessages, CallType, MessageOf, OutgoingCall } from './mappers/calls';
+export type {
+  CallMessages,
+  CallType,
+  MessageOf,
+  OutgoingCall,
+  SegmentCallType,
+} from './mappers/calls';
 export { mapIdentify } from './mappers/identify';
 export type { MappedCall } from './mappers/mapped-call';
 export { mapTrack } from './mappers/track';
