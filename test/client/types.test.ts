@@ -6,6 +6,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { DeliveryResult } from '../../src/index';
 import { ConnectClient } from '../../src/index';
+import type { SEGMENT_CALLS, SegmentCallType } from '../../src/mappers/calls';
 import { API_KEY } from './setup';
 
 interface MyPlan {
@@ -27,6 +28,10 @@ describe('types at the call', () => {
     // @ts-expect-error a phone is a string or a number
     expect(() => connect.identify({ userId: 'u1', traits: { phone: true } })).not.toThrow();
     await connect.close();
+  });
+
+  it('lists every Segment call type the proxy forwards', () => {
+    expectTypeOf<(typeof SEGMENT_CALLS)[number]>().toEqualTypeOf<SegmentCallType>();
   });
 
   it('accepts any event without a plan', () => {
