@@ -44,7 +44,7 @@ interface CallSpec<T extends CallType> {
 /**
  * Every call the SDK sends, once: its mapper and the batch endpoint its messages share (`users`:
  * `/v2/identify/batch`; `events`: `/v2/track/batch`; `direct`: sent alone). The client's dispatch
- * and `validate` derive from it; the proxy forwards the {@link SEGMENT_CALLS}.
+ * and `validate` derive from it; the proxy forwards the `SEGMENT_CALLS`.
  */
 export const CALLS = {
   identify: { map: mapIdentify, lane: 'users' },
@@ -77,16 +77,16 @@ export type MessageOf<T extends CallType> = CallMessages[T];
  */
 export type OutgoingCall = { [T in CallType]: { type: T; message: MessageOf<T> } }[CallType];
 
-/** The calls of Segment's tracking API that reach Connect: what pages and analytics.js send. */
+/** A call of Segment's tracking API that reaches Connect: what pages and analytics.js send. */
+export type SegmentCallType = Extract<CallType, 'identify' | 'track' | 'alias' | 'group'>;
+
+/** Every {@link SegmentCallType} (test/client/types.test.ts checks none is missing). */
 export const SEGMENT_CALLS = [
   'identify',
   'track',
   'alias',
   'group',
-] as const satisfies readonly CallType[];
-
-/** A call of Segment's tracking API that reaches Connect. */
-export type SegmentCallType = (typeof SEGMENT_CALLS)[number];
+] as const satisfies readonly SegmentCallType[];
 
 /** True for a string naming a call type. */
 export function isCallType(type: unknown): type is CallType {
