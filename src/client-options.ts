@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { ResolvedRetryPolicy, RetryPolicy } from './delivery/retry-policy';
 import type { FetchLike } from './delivery/transport';
+import { didYouMean } from './leaf/did-you-mean';
 import type { CountryCode } from './leaf/phone-country';
 import type { OutgoingCall } from './mappers/calls';
 import type { MappingOptions } from './schemas/mapping-options';
@@ -80,8 +81,23 @@ export interface ConnectClientOptions {
   waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
   /** Sees every call before it is mapped; returns it (changed or not), or `null` to drop it. Default none. */
   beforeSend?: ((call: OutgoingCall) => OutgoingCall | null | undefined | false) | undefined;
-  /** Where the client logs warnings, retries and failures. Default: nowhere. */
-  logger?: ConnectLogger | undefined;
+  /**
+   * Where the client logs warnings, retries and failures. Default: when a message finally fails
+   * and nothing listens (no `error` listener), one `console.warn` per kind of failure a minute,
+   * naming the fix; `false` silences even that.
+   */
+  logger?: ConnectLogger | false | undefined;
+  /**
+   * Validate and map every call but send nothing: each call resolves at once, unsent (counted as
+   * dropped, reason `disabled`). For tests and local runs. Default `true`.
+   */
+  enabled?: boolean | undefined;
+  /**
+   * Allow a plain `http://` `baseUrl` on a host other than loopback (a service in a private
+   * network, `http://connect-emulator:4010` in docker-compose): the key then crosses the network
+   * in clear text. Default `false`.
+   */
+  allowInsecureHttp?: boolean | undefined;
   /** Allow the private key in a browser. Default `false`: pages use the browser door and the proxy. */
   dangerouslyAllowBrowser?: boolean | undefined;
   /** Where Android tokens go: `'fcm'` or legacy `'gcm'`. Default `'fcm'`. */
@@ -134,7 +150,8 @@ export interface ResolvedClientOptions {
   maxConcurrentRequests: number;
   waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   beforeSend: ((call: OutgoingCall) => OutgoingCall | null | undefined | false) | undefined;
-  logger: ConnectLogger | undefined;
+  logger: ConnectLogger | false | undefined;
+  enabled: boolean;
   mapping: MappingOptions;
 }
 
@@ -195,12 +212,17 @@ const ConnectClientOptionsSchema = z.extend(z.omit(MappingOptionsSchema, { now: 
   waitUntil: z.optional(fn<(promise: Promise<unknown>) => void>()),
   beforeSend: z.optional(fn<(call: OutgoingCall) => OutgoingCall | null | undefined | false>()),
   logger: z.optional(
-    z.custom<ConnectLogger>((value) => typeof value === 'object' && value !== null, {
-      error: 'must be an object with debug/info/warn/error methods',
-    }),
+    z.custom<ConnectLogger | false>(
+      (value) => value === false || (typeof value === 'object' && value !== null),
+      { error: 'must be an object with debug/info/warn/error methods, or false' },
+    ),
   ),
   dangerouslyAllowBrowser: z.optional(z.boolean()),
+  enabled: z.optional(z.boolean()),
+  allowInsecureHttp: z.optional(z.boolean()),
 });
+
+const OPTION_NAMES = Object.keys(ConnectClientOptionsSchema.shape);
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -218,6 +240,7 @@ export function resolveClientOptions(
   options: ConnectClientOptions,
   environment: ClientEnvironment,
 ): ResolvedClientOptions {
+  refuseUnknownOptions(options);
   const parsed = parseOrThrow(ConnectClientOptionsSchema, options, 'ConnectClient');
   if (environment.isBrowser && !parsed.dangerouslyAllowBrowser) {
     throw invalid(
@@ -245,7 +268,7 @@ export function resolveClientOptions(
   if (parsed.onInvalidPhone) mapping.onInvalidPhone = parsed.onInvalidPhone;
   return {
     apiKey: parsed.apiKey,
-    baseUrl: checkedBaseUrl(parsed.baseUrl ?? CLIENT_DEFAULTS.baseUrl),
+    baseUrl: checkedBaseUrl(parsed.baseUrl ?? CLIENT_DEFAULTS.baseUrl, parsed.allowInsecureHttp),
     fetch,
     timeout: parsed.timeout ?? CLIENT_DEFAULTS.timeout,
     retry: {
@@ -265,12 +288,27 @@ export function resolveClientOptions(
     waitUntil: parsed.waitUntil,
     beforeSend: parsed.beforeSend,
     logger: parsed.logger,
+    enabled: parsed.enabled ?? true,
     mapping,
   };
 }
 
-/** The base URL without a trailing slash; https unless the host is loopback. */
-function checkedBaseUrl(value: string): string {
+/** A misspelled option would be silently ignored: refuse it, naming what was probably meant. */
+function refuseUnknownOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null) return; // the schema names that
+  for (const name of Object.keys(options)) {
+    if (OPTION_NAMES.includes(name)) continue;
+    const meant = didYouMean(name, OPTION_NAMES);
+    throw invalid(
+      'ConnectClient',
+      name,
+      `is not an option${meant ? `; did you mean \`${meant}\`?` : ''} (the options are ${OPTION_NAMES.join(', ')})`,
+    );
+  }
+}
+
+/** The base URL without a trailing slash; https unless the host is loopback or http is allowed. */
+function checkedBaseUrl(value: string, allowInsecureHttp = false): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -281,11 +319,12 @@ function checkedBaseUrl(value: string): string {
       'must be an absolute URL such as https://api.outbound.io',
     );
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+  const plainHttpAllowed = LOOPBACK.test(url.hostname) || allowInsecureHttp;
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && plainHttpAllowed)) {
     throw invalid(
       'ConnectClient',
       'baseUrl',
-      'must use https (plain http is allowed only for loopback hosts such as 127.0.0.1)',
+      'must use https (plain http is allowed for loopback hosts such as 127.0.0.1, or with allowInsecureHttp: true)',
     );
   }
   return url.href.replace(/\/+$/, '');

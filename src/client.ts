@@ -74,6 +74,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   private readonly maxMessageBytes: number;
   private readonly maxQueueSize: number;
   private closing: Promise<DeliveryReport> | undefined;
+  private readonly enabled: boolean;
   /** What `prepare` made, until it is sent: `null` for a call `beforeSend` dropped. */
   private readonly preparedCalls = new WeakMap<PreparedCall, QueuedMessage | null>();
 
@@ -85,9 +86,11 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
         isBrowser: isBrowser(),
       }),
     );
-    this.logger = resolved.logger;
-    this.emitter = new Emitter((error) =>
-      this.report('zendesk-connect: an event listener threw', error),
+    this.logger = resolved.logger || undefined;
+    this.enabled = resolved.enabled;
+    this.emitter = new Emitter(
+      (error) => this.report('zendesk-connect: an event listener threw', error),
+      resolved.logger === undefined ? warnWhenUnheard() : undefined,
     );
     this.mapping = resolved.mapping;
     this.beforeSend = resolved.beforeSend;
@@ -416,6 +419,10 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
       this.queue.recordDrop({ messageId, type }, 'before_send');
       return handled(Promise.resolve({ messageId, attempts: 0, warnings: [] }));
     }
+    if (!this.enabled) {
+      this.queue.recordDrop({ messageId, type }, 'disabled');
+      return handled(Promise.resolve({ messageId, attempts: 0, warnings: message.warnings }));
+    }
     for (const warning of message.warnings) {
       this.emitter.emit('warning', { warning, messageId, type });
     }
@@ -476,6 +483,40 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
 }
 
 const noop = () => {};
+
+/** A kind of failure is told again after this long, not on every message. */
+const UNHEARD_INTERVAL_MS = 60_000;
+
+/**
+ * What the client does when a message finally fails (or is dropped because the queue is full)
+ * and nobody listens: one `console.warn` per kind of failure a minute, naming the fix. Silent
+ * loss is the worst failure of an analytics SDK; `logger: false` opts out.
+ */
+function warnWhenUnheard() {
+  const lastWarned = new Map<string, number>();
+  return <E extends keyof ConnectClientEvents>(event: E, payload: ConnectClientEvents[E]) => {
+    let kind: string;
+    let what: string;
+    if (event === 'error') {
+      const { error, type } = payload as ConnectClientEvents['error'];
+      kind = error.code;
+      what = `a ${type} was not delivered: ${error.message}`;
+    } else if (
+      event === 'drop' &&
+      (payload as ConnectClientEvents['drop']).reason === 'queue_full'
+    ) {
+      const { type } = payload as ConnectClientEvents['drop'];
+      kind = 'queue_full';
+      what = `a ${type} was dropped: the queue is full (maxQueueSize)`;
+    } else return;
+    const now = Date.now();
+    if (now - (lastWarned.get(kind) ?? Number.NEGATIVE_INFINITY) < UNHEARD_INTERVAL_MS) return;
+    lastWarned.set(kind, now);
+    console.warn(
+      `zendesk-connect: ${what}. Listen with connect.on('error', …) or pass a logger to handle failures (logger: false silences this; repeats of this kind are not shown for a minute).`,
+    );
+  };
+}
 
 /**
  * Runs `read`; anything it throws that is not already a `ConnectError` (a getter or a `toJSON`

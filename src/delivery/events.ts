@@ -7,7 +7,7 @@ import type { MappingWarning } from '../schemas/warning';
 export type { CallType };
 
 /** Why a message was dropped without being sent. */
-export type DropReason = 'queue_full' | 'before_send' | 'closed';
+export type DropReason = 'queue_full' | 'before_send' | 'closed' | 'disabled';
 
 /** Every event the client emits, with its payload. */
 export interface ConnectClientEvents {
@@ -59,7 +59,14 @@ export type Listener<E extends keyof ConnectClientEvents> = (
 export class Emitter {
   private readonly listeners = new Map<keyof ConnectClientEvents, Set<Listener<never>>>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {}
+  constructor(
+    private readonly onListenerError: (error: unknown) => void,
+    /** Called with what an event carried when nobody listened to it. */
+    private readonly onUnheard?: <E extends keyof ConnectClientEvents>(
+      event: E,
+      payload: ConnectClientEvents[E],
+    ) => void,
+  ) {}
 
   on<E extends keyof ConnectClientEvents>(event: E, listener: Listener<E>): () => void {
     let set = this.listeners.get(event);
@@ -79,17 +86,25 @@ export class Emitter {
 
   emit<E extends keyof ConnectClientEvents>(event: E, payload: ConnectClientEvents[E]): void {
     const set = this.listeners.get(event);
-    if (!set) return;
+    if (!set || set.size === 0) {
+      if (this.onUnheard) this.guarded(() => this.onUnheard?.(event, payload));
+      return;
+    }
     for (const listener of set) {
       try {
         (listener as Listener<E>)(payload);
       } catch (error) {
-        try {
-          this.onListenerError(error);
-        } catch {
-          // The report of a broken listener broke too (a logger that throws): delivery goes on.
-        }
+        this.guarded(() => this.onListenerError(error));
       }
+    }
+  }
+
+  /** Runs a report; if the report itself throws (a logger that throws), delivery goes on. */
+  private guarded(report: () => void): void {
+    try {
+      report();
+    } catch {
+      // Nowhere left to report to.
     }
   }
 }

@@ -257,9 +257,13 @@ export class Transport {
     }
     if (error === CLOSED) return closedError(path);
     const reason = error instanceof Error ? error.message : String(error);
-    return new ConnectionError(`could not reach Connect for POST ${path} (${tries}): ${reason}`, {
-      cause: error instanceof Error ? sanitizedCause(error) : undefined,
-    });
+    // Node's fetch says only "fetch failed": the code (ECONNREFUSED, ENOTFOUND…) is on its cause.
+    const detail = detailOf(error);
+    const host = new URL(this.options.baseUrl).host;
+    return new ConnectionError(
+      `could not reach Connect at ${host} for POST ${path} (${tries}): ${reason}${detail && !reason.includes(detail) ? ` (${detail})` : ''}`,
+      { cause: error instanceof Error ? sanitizedCause(error) : undefined },
+    );
   }
 }
 
@@ -325,6 +329,18 @@ function sanitizedCause(error: Error): Error {
     Object.assign(copy, { cause });
   }
   return copy;
+}
+
+/** What a network error's cause says: its system code (`ECONNREFUSED`), else its message. */
+function detailOf(error: unknown): string | undefined {
+  let message: string | undefined;
+  for (let current = error, depth = 0; current && depth < 3; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    if (depth > 0 && current instanceof Error) message ??= current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
 }
 
 function triesOf(attempts: number): string {

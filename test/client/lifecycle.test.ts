@@ -245,7 +245,7 @@ describe('ConnectClient: input, options and safety', () => {
     [
       { apiKey: API_KEY, baseUrl: 'http://api.outbound.io' },
       'baseUrl',
-      'ConnectClient: `baseUrl` must use https (plain http is allowed only for loopback hosts such as 127.0.0.1)',
+      'ConnectClient: `baseUrl` must use https (plain http is allowed for loopback hosts such as 127.0.0.1, or with allowInsecureHttp: true)',
     ],
     [
       { apiKey: API_KEY, baseUrl: 'not a url' },

@@ -177,7 +177,7 @@ describe('ConnectClient retries', () => {
     const { error } = await settle(connect.track({ userId: 'u', event: 'e' }));
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).message).toMatch(
-      /^could not reach Connect for POST \/v2\/track \(2 attempts\): /,
+      /^could not reach Connect at api.outbound.io for POST \/v2\/track \(2 attempts\): /,
     );
   });
 
@@ -195,7 +195,7 @@ describe('ConnectClient retries', () => {
     const { error } = await settle(connect.track({ userId: 'u', event: 'e' }));
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).message).toBe(
-      'could not reach Connect for POST /v2/track (2 attempts): socket hang up',
+      'could not reach Connect at api.outbound.io for POST /v2/track (2 attempts): socket hang up',
     );
     expect(calls).toBe(2);
     // Nothing is left armed: the attempt's timeout was cleared with it.
