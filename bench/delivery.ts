@@ -1,20 +1,23 @@
 /**
- * Delivery to the loopback emulator server (its own process), on the same work in the same run:
- * - ConnectClient, fed as a busy service feeds it (200 calls per turn of the event loop);
- * - Zendesk's official Node SDK, `outbound` 1.3.0: one request per call, fed the same way;
- * - the floor: a bare fetch loop posting the same messages as 100-item batches with the same
- *   concurrency, mapping each batch with the pure mappers first (the client maps too, so the
- *   ratio measures what the delivery engine costs).
+ * Delivery throughput and latency, every contender of bench/contenders.ts fed the same calls
+ * (200 per turn of the event loop, as a busy service makes them), against two servers in their
+ * own processes:
+ * - the sink (bench/sink-server.ts): parses each request and answers 200. It measures the
+ *   clients: this is the headline;
+ * - the emulator: validates and stores every message, so it is the bottleneck for every batching
+ *   client (only the contenders that speak Connect's API run there).
+ * Each round runs every contender once, in an order that rotates from round to round, each on a
+ * freshly reset server; ratios are taken within a round, then the median over the rounds.
  * And the same load with every tenth request failing with 503 and `Retry-After: 0`.
  * Run: `npm run bench:delivery` (`-- --quick` for a smoke run).
  */
 import {
-  ConnectClient,
-  type IdentifyMessage,
-  mapIdentify,
-  mapTrack,
-  type TrackMessage,
-} from '../src/index';
+  CONTENDERS,
+  type Contender,
+  OUTBOUND_CALLS,
+  type Sender,
+  type Workload,
+} from './contenders';
 import { makeCorpus } from './corpus';
 import {
   type BenchOptions,
@@ -25,315 +28,287 @@ import {
   runAlone,
   type Section,
 } from './lib/report';
-import { startChildEmulator } from './loopback-server';
-import { loadOutbound, type OutboundClient, type Thenable } from './outbound-loopback';
+import { type ChildServer, startChildEmulator, startChildSink } from './loopback-server';
 
-const KEY = 'bench-key-0123456789abcdef0123456';
-const CONCURRENCY = 4;
-const MAPPING = { defaultCountry: 'US' } as const;
 /** Calls arrive as in a busy service: this many per turn of the event loop. */
-const ARRIVAL_SLICE = 200;
+export const ARRIVAL_SLICE = 200;
 /** Latency is recorded for every tenth call, so timing does not weigh on what it times. */
 const LATENCY_SAMPLE = 10;
 const FLOOR_TARGET = 0.8;
 const OFFICIAL_TARGET = 20;
+const LATENCY_TARGET = 2;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** One kind of call, as each contender makes it. */
-interface Workload {
-  name: string;
-  messages: readonly unknown[];
-  batchPath: string;
-  /** The pure mapping, for the floor. */
-  map(message: unknown): unknown;
-  viaClient(client: ConnectClient, message: unknown): Promise<unknown>;
-  /** outbound's arguments come from the mapped body, mapped before the clock starts. */
-  viaOutbound(outbound: OutboundClient, body: Record<string, unknown>): Thenable;
-}
-
-/** How a run went: messages per second, sampled latencies, and how many were delivered. */
-interface Run {
-  seconds: number;
-  delivered: number;
-  latencies: number[];
-}
-
-/**
- * Feeds `count` calls in arrival slices without holding their promises (the floor holds none
- * either), counting how they settle and sampling call-to-settled latency.
- */
-async function feed(count: number, call: (index: number) => Thenable): Promise<Run> {
-  const latencies: number[] = [];
-  let settled = 0;
-  let delivered = 0;
-  let allSettled: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    allSettled = resolve;
-  });
-  const onSettled = () => {
-    if (++settled === count) allSettled();
-  };
-  const onDelivered = () => {
-    delivered++;
-    onSettled();
-  };
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    if (i % LATENCY_SAMPLE === 0) {
-      const calledAt = performance.now();
-      call(i).then(() => {
-        latencies.push(performance.now() - calledAt);
-        onDelivered();
-      }, onSettled);
-    } else {
-      call(i).then(onDelivered, onSettled);
-    }
-    if (i % ARRIVAL_SLICE === ARRIVAL_SLICE - 1) await nextTurn();
-  }
-  await done;
-  return { seconds: (performance.now() - started) / 1000, delivered, latencies };
-}
-
-async function throughClient(url: string, work: Workload): Promise<Run> {
-  const client = new ConnectClient({
-    apiKey: KEY,
-    baseUrl: url,
-    maxQueueSize: work.messages.length,
-    maxConcurrentRequests: CONCURRENCY,
-    ...MAPPING,
-  });
-  const run = await feed(work.messages.length, (i) => work.viaClient(client, work.messages[i]));
-  await client.close();
-  return run;
-}
-
-async function throughOutbound(url: string, work: Workload): Promise<Run> {
-  const outbound = loadOutbound(url, KEY);
-  const bodies = work.messages.map((message) => work.map(message) as Record<string, unknown>);
-  return feed(bodies.length, (i) =>
-    work.viaOutbound(outbound, bodies[i] as Record<string, unknown>),
-  );
-}
-
-async function throughFetch(url: string, work: Workload): Promise<Run> {
-  const chunks: unknown[][] = [];
-  for (let i = 0; i < work.messages.length; i += 100) chunks.push(work.messages.slice(i, i + 100));
-  let next = 0;
-  let delivered = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++] as unknown[];
-      const response = await fetch(`${url}${work.batchPath}`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Outbound-Key': KEY,
-          'X-Outbound-GUID': crypto.randomUUID(),
-        },
-        body: JSON.stringify(chunk.map(work.map)),
-      });
-      await response.arrayBuffer();
-      if (response.ok) delivered += chunk.length;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { seconds: (performance.now() - started) / 1000, delivered, latencies: [] };
-}
-
-function workloads(quick: boolean): [Workload, Workload] {
-  const tracks = makeCorpus(quick ? 2_000 : 20_000, 7).tracks;
-  const identifies = makeCorpus(quick ? 500 : 5_000, 11).identifies;
+/** The calls of each workload: 20,000 tracks and 10,000 identifies (quick: a tenth). */
+export function workloads(quick: boolean): Workload[] {
   return [
-    {
-      name: 'track',
-      messages: tracks,
-      batchPath: '/v2/track/batch',
-      map: (message) => mapTrack(message as TrackMessage, MAPPING).body,
-      viaClient: (client, message) => client.track(message as TrackMessage),
-      viaOutbound: (outbound, body) =>
-        outbound.track(
-          body.user_id as string,
-          body.event as string,
-          body.properties as object,
-          body.timestamp as number,
-        ),
-    },
-    {
-      name: 'identify',
-      messages: identifies,
-      batchPath: '/v2/identify/batch',
-      map: (message) => mapIdentify(message as IdentifyMessage, MAPPING).body,
-      viaClient: (client, message) => client.identify(message as IdentifyMessage),
-      viaOutbound: (outbound, body) =>
-        outbound.identify(body.user_id as string, {
-          firstName: body.first_name,
-          lastName: body.last_name,
-          email: body.email,
-          phoneNumber: body.phone_number,
-          attributes: body.attributes,
-          apnsTokens: body.apns,
-          gcmTokens: body.gcm,
-        }),
-    },
+    { name: 'track', messages: makeCorpus(quick ? 2_000 : 20_000, 7).tracks },
+    { name: 'identify', messages: makeCorpus(quick ? 1_000 : 10_000, 11).identifies },
   ];
 }
 
-const rate = (run: Run) => run.delivered / run.seconds;
-/** A latency percentile over the sampled calls of every run given. */
-const latency = (runs: Run[], p: number) =>
-  round(
-    percentile(
-      runs.flatMap((run) => run.latencies),
-      p,
-    ),
-    1,
-  );
+/** One run of one contender. */
+export interface Run {
+  count: number;
+  seconds: number;
+  latencies: number[];
+}
 
-/** The emulator's HTTP controls (reset, faults), so every run starts from the same state. */
-function controlsOf(url: string) {
-  return async (path: string, body: unknown = {}) => {
-    const response = await fetch(`${url}/_emulator/${path}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`emulator control ${path}: ${response.status}`);
+export const rate = (run: Run) => run.count / run.seconds;
+
+/** Feeds a sender `count` calls in arrival slices; the clock stops when it says all settled. */
+export async function feed(sender: Sender, count: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    sender.send(i, i % LATENCY_SAMPLE === 0 ? performance.now() : undefined);
+    if (i % ARRIVAL_SLICE === ARRIVAL_SLICE - 1) await nextTurn();
+  }
+  await sender.finish();
+  return (performance.now() - started) / 1000;
+}
+
+/** A server the rounds run against: it can be emptied, and may count what it received. */
+interface Target {
+  name: 'sink' | 'emulator';
+  server: ChildServer;
+  reset(): Promise<void>;
+  /** Messages received since the reset, if the server counts them. */
+  received(): Promise<number | undefined>;
+}
+
+async function post(url: string, body?: string): Promise<Response> {
+  // A kept-alive socket the server has just closed fails once: try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, body === undefined ? {} : { method: 'POST', body });
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+export async function startTarget(name: Target['name'], faults?: object): Promise<Target> {
+  const server = name === 'sink' ? await startChildSink() : await startChildEmulator();
+  const control = async (path: string, body: unknown = {}) => {
+    const response = await post(`${server.url}${path}`, JSON.stringify(body));
+    if (!response.ok) throw new Error(`${name} control ${path}: ${response.status}`);
+    await response.arrayBuffer();
+  };
+  return {
+    name,
+    server,
+    async reset() {
+      if (name === 'sink') return control('/_sink/reset');
+      await control('/_emulator/reset');
+      if (faults) await control('/_emulator/faults/fail', faults);
+    },
+    async received() {
+      if (name !== 'sink') return undefined;
+      const response = await post(`${server.url}/_sink/count`);
+      return ((await response.json()) as { messages: number }).messages;
+    },
   };
 }
 
+/** One run on a freshly reset server; throws when a message was lost. */
+export async function runOnce(target: Target, contender: Contender, work: Workload): Promise<Run> {
+  await target.reset();
+  const count = contender.countOf(work);
+  const sender = contender.open(target.server.url, work);
+  const seconds = await feed(sender, count);
+  const accepted = await sender.close();
+  const received = await target.received();
+  for (const seen of [accepted, received]) {
+    if (seen !== undefined && seen !== count) {
+      throw new Error(`${contender.id} ${work.name} on the ${target.name}: ${seen} of ${count}`);
+    }
+  }
+  return { count, seconds, latencies: sender.latencies };
+}
+
 /**
- * Throughput and latency. The floor and the client alternate, each run on an emptied emulator
- * (it keeps every event, and a growing heap would slow later runs); the ratio is the median of
- * the per-round ratios, which cancels the drift of a shared machine better than best-of.
+ * `rounds` rounds of every contender, after `warmups` unmeasured ones. The order rotates by one
+ * each round, so that no contender always inherits another's garbage or a warmer server.
  */
+export async function compete(
+  target: Target,
+  contenders: readonly Contender[],
+  work: Workload,
+  rounds: number,
+  warmups: number,
+): Promise<Map<Contender['id'], Run[]>> {
+  const runs = new Map<Contender['id'], Run[]>(contenders.map(({ id }) => [id, []]));
+  for (let r = -warmups; r < rounds; r++) {
+    const shift = ((r % contenders.length) + contenders.length) % contenders.length;
+    const order = [...contenders.slice(shift), ...contenders.slice(0, shift)];
+    for (const contender of order) {
+      const run = await runOnce(target, contender, work);
+      if (r >= 0) runs.get(contender.id)?.push(run);
+    }
+  }
+  return runs;
+}
+
+/** The median of per-round ratios, and their middle half (the noise), as text. */
+export function paired(values: number[]): { median: number; spread: string } {
+  return {
+    median: median(values),
+    spread: `${round(percentile(values, 25), 2)}–${round(percentile(values, 75), 2)}`,
+  };
+}
+
+/** A latency percentile over the sampled calls of the runs given. */
+const latency = (runs: readonly Run[], p: number) =>
+  runs.some((run) => run.latencies.length > 0)
+    ? round(
+        percentile(
+          runs.flatMap((run) => run.latencies),
+          p,
+        ),
+        1,
+      )
+    : '—';
+
+function table(
+  work: Workload,
+  contenders: readonly Contender[],
+  runs: Map<Contender['id'], Run[]>,
+): { rows: Section['rows']; toFloor: Map<Contender['id'], ReturnType<typeof paired>> } {
+  const floors = runs.get('floor') ?? [];
+  const toFloor = new Map<Contender['id'], ReturnType<typeof paired>>();
+  const rows = contenders.map((contender) => {
+    const own = runs.get(contender.id) ?? [];
+    const ratios = paired(own.map((run, r) => rate(run) / rate(floors[r] as Run)));
+    toFloor.set(contender.id, ratios);
+    return {
+      call: work.name,
+      path: contender.name,
+      calls: (own[0]?.count ?? 0).toLocaleString('en'),
+      'messages/s': round(median(own.map(rate))),
+      '× floor': round(ratios.median, 3),
+      'middle half': contender.id === 'floor' ? '—' : ratios.spread,
+      'p50 ms': latency(own, 50),
+      'p99 ms': latency(own, 99),
+    };
+  });
+  return { rows, toFloor };
+}
+
+/** How much the floor itself moved from round to round: the noise of the machine. */
+function floorNoise(runs: Map<Contender['id'], Run[]>): string {
+  const rates = (runs.get('floor') ?? []).map(rate);
+  const mid = median(rates);
+  return `${round((percentile(rates, 25) / mid - 1) * 100)}% / +${round((percentile(rates, 75) / mid - 1) * 100)}%`;
+}
+
+/** Throughput and latency against the sink: the clients themselves. The headline. */
 export async function measureDelivery({ quick }: BenchOptions): Promise<Section> {
-  const server = await startChildEmulator();
-  const control = controlsOf(server.url);
-  const rounds = quick ? 1 : 15;
+  const target = await startTarget('sink');
+  const rounds = quick ? 1 : 7;
+  const warmups = quick ? 0 : 1;
   const rows: Section['rows'] = [];
   const targets: Section['targets'] = [];
-  const floorToOfficial: string[] = [];
+  const noise: string[] = [];
   try {
     for (const work of workloads(quick)) {
-      const count = work.messages.length;
-      const fresh = async (run: () => Promise<Run>) => {
-        await control('reset');
-        const result = await run();
-        if (result.delivered !== count)
-          throw new Error(`${work.name}: ${result.delivered}/${count}`);
-        return result;
-      };
-      // Warm-up runs, so that no measured round pays for the JIT of either process.
-      for (let w = 0; w < (quick ? 0 : 2); w++) {
-        await fresh(() => throughFetch(server.url, work));
-        await fresh(() => throughClient(server.url, work));
-      }
-      const floors: Run[] = [];
-      const clients: Run[] = [];
-      for (let r = 0; r < rounds; r++) {
-        // Each goes first in every other round: the second run of a pair inherits the first's
-        // garbage and a warmer emulator.
-        if (r % 2 === 0) {
-          floors.push(await fresh(() => throughFetch(server.url, work)));
-          clients.push(await fresh(() => throughClient(server.url, work)));
-        } else {
-          clients.push(await fresh(() => throughClient(server.url, work)));
-          floors.push(await fresh(() => throughFetch(server.url, work)));
-        }
-      }
-      const official = await fresh(() => throughOutbound(server.url, work));
-      const floorRate = median(floors.map(rate));
-      const clientRate = median(clients.map(rate));
-      const perRound = clients.map((client, r) => rate(client) / rate(floors[r] as Run));
-      const toFloor = median(perRound);
-      const spread = `${round(percentile(perRound, 25), 2)}–${round(percentile(perRound, 75), 2)}`;
-      const row = (path: string, messagesPerSecond: number, ratio: number, runs?: Run[]) => ({
-        call: `${count.toLocaleString('en')} × ${work.name}`,
-        path,
-        'messages/s': round(messagesPerSecond),
-        '× floor': round(ratio, 2),
-        'p50 ms': runs ? latency(runs, 50) : '—',
-        'p99 ms': runs ? latency(runs, 99) : '—',
+      const runs = await compete(target, CONTENDERS, work, rounds, warmups);
+      const result = table(work, CONTENDERS, runs);
+      rows.push(...result.rows);
+      noise.push(`${work.name} ${floorNoise(runs)}`);
+      const ours = result.toFloor.get('client') as ReturnType<typeof paired>;
+      targets.push({
+        name: `${work.name} delivery vs the sink floor`,
+        target: `≥ ${FLOOR_TARGET}×`,
+        measured: `${round(ours.median, 2)}× (middle half of the rounds: ${ours.spread})`,
+        met: ours.median >= FLOOR_TARGET,
       });
-      rows.push(
-        row('fetch loop, 100-item batches (floor)', floorRate, 1),
-        row('zendesk-connect ConnectClient', clientRate, toFloor, clients),
-        row(
-          'outbound 1.3.0 (official, one request per call)',
-          rate(official),
-          rate(official) / floorRate,
-          [official],
-        ),
-      );
-      const toOfficial = clientRate / rate(official);
-      floorToOfficial.push(`${round(floorRate / rate(official), 1)}× (${work.name})`);
-      targets.push(
-        {
-          name: `${work.name} delivery vs the floor`,
-          target: `≥ ${FLOOR_TARGET}×`,
-          measured: `${round(toFloor, 2)}× (middle half of the rounds: ${spread})`,
-          met: toFloor >= FLOOR_TARGET,
-        },
-        {
-          name: `${work.name} delivery vs the official SDK`,
+      const clients = runs.get('client') ?? [];
+      const official = runs.get('outbound') ?? [];
+      if (official.length > 0) {
+        const toOfficial = median(clients.map((run, r) => rate(run) / rate(official[r] as Run)));
+        targets.push({
+          name: `${work.name} delivery vs the official SDK (sink)`,
           target: `≥ ${OFFICIAL_TARGET}×`,
           measured: `${round(toOfficial, 1)}×`,
           met: toOfficial >= OFFICIAL_TARGET,
-        },
-      );
+        });
+      }
+      if (work.name === 'track') {
+        const floors = runs.get('floor') ?? [];
+        const p99 = (run: Run) => percentile(run.latencies, 99);
+        const ratio = paired(clients.map((run, r) => p99(run) / p99(floors[r] as Run)));
+        targets.push({
+          name: `p99 call → settled latency, ${work.messages.length.toLocaleString('en')} tracks (sink)`,
+          target: `≤ ${LATENCY_TARGET}× the floor's`,
+          measured: `${round(ratio.median, 2)}× (middle half: ${ratio.spread})`,
+          met: ratio.median <= LATENCY_TARGET,
+        });
+      }
     }
   } finally {
-    await server.stop();
+    await target.server.stop();
   }
   return {
-    title: 'Delivery throughput and latency',
-    about: `Calls arrive ${ARRIVAL_SLICE} per turn of the event loop; each contender sends to the emulator's loopback server, which runs in its own process. The floor is a bare \`fetch\` loop posting the same messages as 100-item batches, ${CONCURRENCY} requests in flight (as the client), mapping each batch first. \`outbound\` gets its arguments already mapped. ${quick ? 'One round each' : `Two warm-up runs each, then ${rounds} rounds of the floor and the client (each first in every other round), each run on an emptied emulator; rates are medians, the ratio to the floor the median of the per-round ratios; one round for \`outbound\``}; latency is call to settled, sampled on every ${LATENCY_SAMPLE}th call.
-
-The floor itself runs at ${floorToOfficial.join(' and ')} the official SDK's rate here, so it bounds the ratio any batching client can show against \`outbound\`. For identify both the floor and the client spend most of their time validating phone numbers (libphonenumber-js, some 20 µs a number), which \`outbound\` does not do: it sends whatever it is given.`,
+    title: 'Delivery against a sink (the headline)',
+    about: `Each contender sends to a sink in its own process that parses every request's JSON, counts its messages and answers 200: what is measured is the clients. Calls arrive ${ARRIVAL_SLICE} per turn of the event loop and are not awaited (latency is sampled on every ${LATENCY_SAMPLE}th call, call to settled); a run ends when the contender's own flush says everything settled, and the sink's count must equal the calls made. The **floor** builds Connect's wire objects from the same calls with plain field renames (identify also normalises the phone with libphonenumber-js), stringifies 100 a request and keeps ${4} in flight; nothing is pre-built or validated. ConnectClient runs with its defaults but \`maxQueueSize\` (raised to hold the burst) and 4 requests in flight. The peers have their batch size set to 100 and their queue bound raised to hold the burst (analytics-node's queue has no bound; posthog-node sends one batch at a time and is given \`disableCompression\`, its fastest setting on loopback). \`outbound\` sends one request per call, so a run gives it the first ${OUTBOUND_CALLS.toLocaleString('en')} calls. ${quick ? 'One round.' : `A warm-up round, then ${rounds} rounds; in each, every contender runs once on a freshly reset sink, in an order that rotates from round to round. Rates are medians; \`× floor\` is the median of the per-round ratios, \`middle half\` their 25th–75th percentiles.`} The floor's own rate moved by ${noise.join(', ')} around its median (25th / 75th percentile): the noise of this shared machine.`,
     rows,
     targets,
   };
 }
 
+/** The same contenders that speak Connect, against the emulator: its throughput bounds them all. */
+export async function measureDeliveryEmulator({ quick }: BenchOptions): Promise<Section> {
+  const target = await startTarget('emulator');
+  const rounds = quick ? 1 : 5;
+  const warmups = quick ? 0 : 1;
+  const contenders = CONTENDERS.filter((contender) => contender.connect);
+  const rows: Section['rows'] = [];
+  try {
+    for (const work of workloads(quick)) {
+      const runs = await compete(target, contenders, work, rounds, warmups);
+      rows.push(...table(work, contenders, runs).rows);
+    }
+  } finally {
+    await target.server.stop();
+  }
+  return {
+    title: 'Delivery against the emulator',
+    about: `The contenders that speak Connect's API, as above, against the emulator's loopback server (its own process) instead of the sink. **The emulator is the bottleneck here**: it validates every message against Connect's schemas and stores it, and its own rate is below what the floor and the client reach against the sink, so both sit near the emulator's ceiling and this table says little about the clients (the sink table above does). ${quick ? 'One round.' : `A warm-up round, then ${rounds} rotating rounds, each run on an emptied emulator; ratios within a round, medians.`}`,
+    rows,
+    targets: [],
+  };
+}
+
 /** The same load with every tenth request failing with 503 and `Retry-After: 0`. */
 export async function measureFaults({ quick }: BenchOptions): Promise<Section> {
-  const server = await startChildEmulator();
-  const [work] = workloads(quick);
-  const count = work.messages.length;
-  const control = controlsOf(server.url);
-  const underFaults = async (run: () => Promise<Run>) => {
-    await control('reset');
-    await control('faults/fail', { every: 10, status: 503, retryAfter: 0 });
-    try {
-      return await run();
-    } finally {
-      await control('faults/clear');
-    }
-  };
-  let client: Run;
-  let official: Run;
+  const target = await startTarget('emulator', { every: 10, status: 503, retryAfter: 0 });
+  const [work] = workloads(quick) as [Workload];
+  const outcomes: Array<{ path: string; count: number; delivered: number; seconds: number }> = [];
   try {
-    client = await underFaults(() => throughClient(server.url, work));
-    official = await underFaults(() => throughOutbound(server.url, work));
+    for (const contender of CONTENDERS.filter(({ id }) => id === 'client' || id === 'outbound')) {
+      await target.reset();
+      const count = contender.countOf(work);
+      const sender = contender.open(target.server.url, work);
+      const seconds = await feed(sender, count);
+      const delivered = (await sender.close()) ?? 0;
+      outcomes.push({ path: contender.name, count, delivered, seconds });
+    }
   } finally {
-    await server.stop();
+    await target.server.stop();
   }
-  const row = (path: string, run: Run) => ({
-    path,
-    delivered: `${run.delivered.toLocaleString('en')} / ${count.toLocaleString('en')}`,
-    'delivered %': round((run.delivered / count) * 100, 2),
-    lost: count - run.delivered,
-    'delivered/s': round(rate(run)),
-  });
-  const share = client.delivered / count;
+  const ours = outcomes[0] as (typeof outcomes)[number];
+  const share = ours.delivered / ours.count;
   return {
     title: 'Delivery under faults',
-    about: `${count.toLocaleString('en')} tracks as above, while the emulator fails every tenth request (retries included) with 503 and \`Retry-After: 0\` (\`POST /_emulator/faults/fail {"every":10}\`). \`outbound\` has no retries: what it loses is lost.`,
-    rows: [
-      row('zendesk-connect ConnectClient', client),
-      row('outbound 1.3.0 (official)', official),
-    ],
+    about: `Tracks as above, sent to the emulator while it fails every tenth request (retries included) with 503 and \`Retry-After: 0\` (\`POST /_emulator/faults/fail {"every":10}\`). \`outbound\` has no retries: what it loses is lost.`,
+    rows: outcomes.map(({ path, count, delivered, seconds }) => ({
+      path,
+      delivered: `${delivered.toLocaleString('en')} / ${count.toLocaleString('en')}`,
+      'delivered %': round((delivered / count) * 100, 2),
+      lost: count - delivered,
+      'delivered/s': round(delivered / seconds),
+    })),
     targets: [
       {
         name: 'delivered under 10% 503s',
@@ -347,5 +322,6 @@ export async function measureFaults({ quick }: BenchOptions): Promise<Section> {
 
 if (isMain(import.meta.url)) {
   await runAlone(measureDelivery);
+  await runAlone(measureDeliveryEmulator);
   await runAlone(measureFaults);
 }

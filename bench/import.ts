@@ -8,7 +8,7 @@
  * - the CLI (`dist/zendesk-connect.js` in a child process), timed from spawn to exit.
  * Run: `npm run bench:import` (`-- --quick` for a smoke run).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { ConnectClient } from '../src/index';
 import { runImport } from '../src/node/import/import';
 import { makeCorpus } from './corpus';
 import { type BenchOptions, isMain, median, round, runAlone, type Section } from './lib/report';
-import { type ChildServer, startChildEmulator } from './loopback-server';
+import { startChildEmulator, startChildSink } from './loopback-server';
 
 const KEY = 'bench-key-0123456789abcdef0123456';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,32 +35,6 @@ function makeRows(count: number): Array<{ type: 'identify' | 'track'; message: o
     else rows.push({ type: 'track', message: { ...tracks[i], userId: identify.userId } });
   }
   return rows;
-}
-
-function startSink(): Promise<ChildServer> {
-  const script = fileURLToPath(new URL('./sink-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+) /.exec(output);
-      if (match?.[1]) {
-        resolve({
-          url: match[1],
-          child,
-          stop: () =>
-            new Promise<void>((done) => {
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sink exited with ${code}: ${output}`)));
-  });
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -146,7 +120,7 @@ export async function measureImport({ quick }: BenchOptions): Promise<Section> {
   const targets: Section['targets'] = [];
   try {
     for (const [name, start] of [
-      ['sink (parses, answers 200)', startSink],
+      ['sink (parses, answers 200)', startChildSink],
       ['emulator', () => startChildEmulator()],
     ] as const) {
       const server = await start();

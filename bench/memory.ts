@@ -10,8 +10,6 @@ import { type BenchOptions, isMain, median, round, runAlone, type Section } from
 
 const PROBE = fileURLToPath(new URL('./memory-probe.ts', import.meta.url));
 const SDKS = ['zendesk-connect', '@segment/analytics-node', 'posthog-node'];
-/** A typical track may hold at most this many bytes while it waits. */
-const TARGET_BYTES = 2_048;
 
 /** A server that takes every request and never answers it. */
 async function stalledServer(): Promise<{ url: string; close(): void }> {
@@ -51,9 +49,11 @@ export async function measureMemory({ quick }: BenchOptions): Promise<Section> {
     server.close();
   }
   const ours = perMessage.get('zendesk-connect') ?? Number.NaN;
+  const peers = SDKS.slice(1).map((sdk) => [sdk, perMessage.get(sdk) ?? Number.NaN] as const);
+  const [leanest, leanestBytes] = peers.reduce((a, b) => (b[1] < a[1] ? b : a));
   return {
     title: 'Memory per queued message',
-    about: `${count.toLocaleString('en')} distinct tracks (a few properties, a nested array) handed to each SDK while its server accepts connections and never answers; the heap after a forced GC, minus the heap before, divided by the message count (the messages themselves are alive throughout, so only what the SDK holds is counted). Median of ${runs} fresh process(es) per SDK; posthog-node's queue bound raised to ${count.toLocaleString('en')} so that it holds them all.`,
+    about: `${count.toLocaleString('en')} distinct tracks (a few properties, a nested array) handed to each SDK while its server accepts connections and never answers; the heap after a forced GC, minus the heap before, divided by the message count (the messages themselves are alive throughout, so only what the SDK holds is counted). Median of ${runs} fresh process(es) per SDK; posthog-node's queue bound raised to ${count.toLocaleString('en')} so that it holds them all. \`outbound\` holds no queue (each call is a request of its own), so it is not measured.`,
     rows: SDKS.map((sdk) => ({
       sdk,
       'bytes per queued track': round(perMessage.get(sdk) ?? Number.NaN),
@@ -61,9 +61,9 @@ export async function measureMemory({ quick }: BenchOptions): Promise<Section> {
     targets: [
       {
         name: 'heap per queued track',
-        target: `< ${TARGET_BYTES / 1024} KB`,
-        measured: `${round(ours)} B`,
-        met: ours < TARGET_BYTES,
+        target: 'below every peer',
+        measured: `${round(ours)} B vs ${round(leanestBytes)} B (${leanest}, the leanest peer)`,
+        met: ours < leanestBytes,
       },
     ],
   };

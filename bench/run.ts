@@ -26,7 +26,8 @@ if (!existsSync(`${ROOT}dist/index.js`)) {
 
 // Imported only now: the benchmarks import the peers, which may just have been installed.
 const { measureColdStart } = await import('./cold-start');
-const { measureDelivery, measureFaults } = await import('./delivery');
+const { measureCpu } = await import('./cpu');
+const { measureDelivery, measureDeliveryEmulator, measureFaults } = await import('./delivery');
 const { measureImport } = await import('./import');
 const { measureMapping } = await import('./mapping');
 const { measureMemory } = await import('./memory');
@@ -36,9 +37,11 @@ type Section = import('./lib/report').Section;
 
 const sections: Section[] = [];
 for (const measure of [
-  measureMapping,
   measureDelivery,
+  measureCpu,
+  measureDeliveryEmulator,
   measureFaults,
+  measureMapping,
   measureImport,
   measureSizes,
   measureColdStart,
