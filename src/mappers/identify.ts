@@ -1,5 +1,6 @@
 import { canonicalTimezone } from '../leaf/timezone';
 import { type Id, isUsableString, looksLikeEmail } from '../leaf/values';
+import { readIdentify } from '../schemas/fast-paths';
 import type { MappingOptions } from '../schemas/mapping-options';
 import type { IdentifyMessage, Traits } from '../schemas/messages';
 import { IdentifyMessageSchema } from '../schemas/messages';
@@ -44,7 +45,8 @@ export function mapIdentify(
   options?: MappingOptions,
 ): MappedCall<'/v2/identify', ConnectUser> {
   const resolved = resolveMappingOptions(options);
-  const input = parseOrThrow(IdentifyMessageSchema, message, CALL);
+  // The common shapes are checked by hand; zod decides the rest and words every error.
+  const input = readIdentify(message) ?? parseOrThrow(IdentifyMessageSchema, message, CALL);
   const userId = input.userId ?? input.anonymousId;
   if (userId == null) throw invalid(CALL, 'userId', 'or `anonymousId` is required');
 

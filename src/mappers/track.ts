@@ -1,3 +1,4 @@
+import { readTrack } from '../schemas/fast-paths';
 import type { MappingOptions } from '../schemas/mapping-options';
 import { type TrackMessage, TrackMessageSchema } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
@@ -31,7 +32,8 @@ export function mapTrack(
   options?: MappingOptions,
 ): MappedCall<'/v2/track', ConnectEvent> {
   const { now } = resolveMappingOptions(options);
-  const input = parseOrThrow(TrackMessageSchema, message, CALL);
+  // The common shapes are checked by hand; zod decides the rest and words every error.
+  const input = readTrack(message) ?? parseOrThrow(TrackMessageSchema, message, CALL);
   const userId = input.userId ?? input.anonymousId;
   if (userId == null) throw invalid(CALL, 'userId', 'or `anonymousId` is required');
 

@@ -1,0 +1,104 @@
+/**
+ * mapTrack and mapIdentify check the common shapes by hand (src/schemas/fast-paths.ts) and leave
+ * the rest to zod. Here a second copy of the mappers is loaded with the hand-written checks
+ * switched off (zod alone), and both copies must give the same body and warnings, or the same
+ * error, for any input.
+ */
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { mapIdentify, mapTrack } from '../../src/index';
+import { readIdentify, readTrack } from '../../src/schemas/fast-paths';
+import { asParsedJson, message, nearlyValid, valid } from '../support/call-arbitraries';
+
+vi.resetModules();
+vi.doMock('../../src/schemas/fast-paths', () => ({
+  readTrack: () => undefined,
+  readIdentify: () => undefined,
+}));
+const zodOnly = {
+  mapTrack: (await import('../../src/mappers/track')).mapTrack,
+  mapIdentify: (await import('../../src/mappers/identify')).mapIdentify,
+};
+vi.doUnmock('../../src/schemas/fast-paths');
+
+const OPTIONS = { now: () => 1_767_225_600_000, defaultCountry: 'US' } as const;
+
+type Mapper = (message: never, options: typeof OPTIONS) => { body: unknown; warnings: unknown };
+
+/**
+ * What a mapper made of `input`: its body as JSON (what goes on the wire; toStrictEqual would
+ * trip on an own `constructor` key) and its warnings, or its error (class name, message, issues).
+ */
+function outcome(map: Mapper, input: unknown) {
+  try {
+    const { body, warnings } = map(input as never, OPTIONS);
+    return { body: JSON.stringify(body), warnings };
+  } catch (error) {
+    const { name, message, issues } = error as Error & { issues?: unknown };
+    return { error: { name, message, issues } };
+  }
+}
+
+const CALLS = [
+  ['track', mapTrack, zodOnly.mapTrack, readTrack],
+  ['identify', mapIdentify, zodOnly.mapIdentify, readIdentify],
+] as const;
+
+// A long event in code points and UTF-16 units; bytes as tokens; values zod refuses.
+const edges = [
+  { userId: 'u', event: 'x'.repeat(200) },
+  { userId: 'u', event: 'x'.repeat(201) },
+  { userId: 'u', event: '😀'.repeat(100) },
+  { userId: 'u', event: '😀'.repeat(101) },
+  { userId: 'u', event: '😀'.repeat(200) },
+  { userId: 'u', event: 'E', context: { device: { type: 'ios', token: new Uint8Array([1, 2]) } } },
+  { userId: 'u', context: { device: { type: 'ios', token: new Uint8Array([1, 2]).buffer } } },
+  { userId: 'u', context: { device: { type: 'android', token: 't' }, os: { name: 'iOS' } } },
+  { userId: 'u', context: { device: null, timezone: 'europe/berlin', library: 'analytics-ios' } },
+  { userId: 'u', context: { device: [] } },
+  { userId: 'u', context: new Date() },
+  { userId: Number.POSITIVE_INFINITY, event: 'E' },
+  { userId: Number.NaN, event: 'E' },
+  { userId: -0, event: 'E', timestamp: -0 },
+  { userId: ' ', anonymousId: 'a', event: 'E' },
+  { userId: 'u', event: 'E', timestamp: new Date(Number.NaN) },
+  { userId: 'u', event: 'E', timestamp: new Date(0) },
+  { userId: 'u', event: 'E', timestamp: Number.POSITIVE_INFINITY },
+  { userId: 'u', event: 'E', messageId: 5 },
+  { userId: 'u', event: 'E', properties: [] },
+  { userId: 'u', event: 'E', properties: new Map() },
+  { userId: 'u', traits: Object.create(null) },
+  { userId: 'u', traits: new (class Traits {})() },
+  Object.assign(Object.create(null), { userId: 'u', event: 'E' }),
+  new (class Message {
+    userId = 'u';
+    event = 'E';
+  })(),
+  [],
+  null,
+  'track',
+];
+
+describe.each(CALLS)('%s: the hand-written check and zod', (_name, fast, zod, read) => {
+  const agree = (input: unknown) => {
+    expect(outcome(fast as Mapper, input)).toStrictEqual(outcome(zod as Mapper, input));
+  };
+
+  it('agree on edge cases', () => {
+    for (const input of edges) agree(input);
+  });
+
+  it('agree on valid, nearly valid and arbitrary input, as objects and as parsed JSON', () => {
+    const call = valid[_name] as fc.Arbitrary<Record<string, unknown>>;
+    fc.assert(fc.property(nearlyValid(call), agree), { numRuns: 1500 });
+    fc.assert(fc.property(nearlyValid(call).map(asParsedJson), agree), { numRuns: 500 });
+    fc.assert(fc.property(message, agree), { numRuns: 500 });
+  });
+
+  it('takes the hand-written path for most valid calls (else the agreement above proves little)', () => {
+    const call = valid[_name] as fc.Arbitrary<Record<string, unknown>>;
+    const samples = fc.sample(call, 500);
+    const fastShare = samples.filter((input) => read(input) !== undefined).length / samples.length;
+    expect(fastShare).toBeGreaterThan(0.7);
+  });
+});
