@@ -47,6 +47,8 @@ export function toUnixSeconds(value: unknown): number | undefined {
  * ```
  */
 export function parseIso8601(text: string): number | undefined {
+  // Most timestamps are what Date#toISOString writes: read those by character codes.
+  if (isCanonical(text)) return canonicalUtc(text);
   const match = ISO_8601.exec(text);
   if (!match) return undefined;
   // Stryker disable next-line StringLiteral: equivalent: a '' default reads the same, Number('') is 0 and offsetMinutes('') is 0
@@ -73,6 +75,54 @@ export function parseIso8601(text: string): number | undefined {
   }
   const epoch = utc - offsetMinutes(zone) * 60_000;
   return Number.isFinite(epoch) ? epoch : undefined;
+}
+
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const T = 84;
+const Z = 90;
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ` in its punctuation, years 0100 on (Date.UTC reads 0–99 otherwise). */
+function isCanonical(text: string): boolean {
+  return (
+    text.length === 24 &&
+    text.charCodeAt(4) === DASH &&
+    text.charCodeAt(7) === DASH &&
+    text.charCodeAt(10) === T &&
+    text.charCodeAt(13) === COLON &&
+    text.charCodeAt(16) === COLON &&
+    text.charCodeAt(19) === DOT &&
+    text.charCodeAt(23) === Z &&
+    text.charCodeAt(0) + text.charCodeAt(1) > 2 * 48 // not 00xx
+  );
+}
+
+/** The decimal number in `text[from, to)`, or -1 when a character is not a digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** {@link parseIso8601} of a canonical string: the same checks, without the regular expression. */
+function canonicalUtc(text: string): number | undefined {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  const hour = digitsAt(text, 11, 13);
+  const minute = digitsAt(text, 14, 16);
+  const second = digitsAt(text, 17, 19);
+  const ms = digitsAt(text, 20, 23);
+  if ((year | month | day | hour | minute | second | ms) < 0) return undefined;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return undefined;
+  if (day > daysInMonth(year, month)) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mapTrack } from '../../src/index';
 import { parseIso8601, toUnixSeconds } from '../../src/mappers/timestamp';
@@ -219,5 +220,43 @@ describe('mapTrack: the timestamp a user reads about', () => {
     const { timestamp } = mapTrack({ userId: 'u', event: 'e' }, { defaultCountry: 'US' }).body;
     expect(timestamp).toBeGreaterThanOrEqual(Math.floor(before * 1000) / 1000);
     expect(timestamp).toBeLessThanOrEqual(Date.now() / 1000);
+  });
+});
+
+describe('parseIso8601: the canonical form (Date#toISOString), read without the regular expression', () => {
+  const digit = fc.integer({ min: 0, max: 9 }).map(String);
+  const field = (length: number) =>
+    fc.array(fc.oneof({ weight: 20, arbitrary: digit }, fc.constantFrom('a', '-', ' ', '٣')), {
+      minLength: length,
+      maxLength: length,
+    });
+  it('reads as the general parser reads the same text with a space for the T', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(field(4), field(2), field(2), field(2), field(2), field(2), field(3)),
+        ([y, mo, d, h, mi, s, ms]) => {
+          const text = `${y.join('')}-${mo.join('')}-${d.join('')}T${h.join('')}:${mi.join('')}:${s.join('')}.${ms.join('')}Z`;
+          // A space as separator is not the canonical form: the regular expression reads it.
+          expect(parseIso8601(text), text).toBe(parseIso8601(text.replace('T', ' ')));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads what Date#toISOString writes, years 0 to 9999', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0000-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59.999Z'),
+          noInvalidDate: true,
+        }),
+        (date) => {
+          expect(parseIso8601(date.toISOString())).toBe(date.getTime());
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
