@@ -22,34 +22,38 @@ export const MAX_JSON_DEPTH = 256;
  * ```
  */
 export function jsonSafeCopy(value: unknown, path: string, call: string): unknown {
-  return copy(value, '', path, call, []);
+  try {
+    return copy(value, '', []);
+  } catch (error) {
+    if (!(error instanceof Unfit)) throw error; // a toJSON or a getter that threw
+    throw invalid(call, [path, ...error.keys.reverse()].join('.'), error.problem);
+  }
 }
 
-function copy(
-  value: unknown,
-  key: string,
-  path: string,
-  call: string,
-  ancestors: object[],
-): unknown {
+/**
+ * What JSON cannot carry, thrown from where it is found; each level it passes on the way out
+ * adds its key. The path is only spelled out on the way to an error, never while copying.
+ */
+class Unfit {
+  /** Keys from the value up to the copied root, innermost first. */
+  readonly keys: string[] = [];
+  constructor(readonly problem: string) {}
+}
+
+function copy(value: unknown, key: string | number, ancestors: object[]): unknown {
   if (value !== null && (typeof value === 'object' || typeof value === 'bigint')) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') value = toJSON.call(value, key);
+    if (typeof toJSON === 'function') value = toJSON.call(value, String(key));
   }
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      if (!Number.isFinite(value))
-        throw invalid(call, path, `is ${value}, which JSON cannot carry`);
+      if (!Number.isFinite(value)) throw new Unfit(`is ${value}, which JSON cannot carry`);
       return value === 0 ? 0 : value; // JSON has no -0
     case 'bigint':
-      throw invalid(
-        call,
-        path,
-        'is a BigInt, which JSON cannot carry; send it as a string or number',
-      );
+      throw new Unfit('is a BigInt, which JSON cannot carry; send it as a string or number');
     case 'undefined':
     case 'function':
     case 'symbol':
@@ -58,30 +62,38 @@ function copy(
   if (value === null) return null;
   const object = value as object;
   if (object instanceof Number || object instanceof String || object instanceof Boolean) {
-    return copy(object.valueOf(), key, path, call, ancestors);
+    return copy(object.valueOf(), key, ancestors);
   }
-  if (ancestors.includes(object)) throw invalid(call, path, 'is a circular reference');
+  if (ancestors.includes(object)) throw new Unfit('is a circular reference');
   if (ancestors.length >= MAX_JSON_DEPTH) {
-    throw invalid(call, path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    throw new Unfit(`is nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
   ancestors.push(object);
   let result: unknown;
-  if (Array.isArray(object)) {
-    // Stryker disable next-line ArrayDeclaration: equivalent: every index is assigned below; the length only saves growing the array
-    const array: unknown[] = new Array(object.length);
-    for (let index = 0; index < object.length; index++) {
-      const item = copy(object[index], String(index), `${path}.${index}`, call, ancestors);
-      array[index] = item === undefined ? null : item;
+  let at: string | number = '';
+  try {
+    if (Array.isArray(object)) {
+      // Stryker disable next-line ArrayDeclaration: equivalent: every index is assigned below; the length only saves growing the array
+      const array: unknown[] = new Array(object.length);
+      for (let index = 0; index < object.length; index++) {
+        at = index;
+        const item = copy(object[index], index, ancestors);
+        array[index] = item === undefined ? null : item;
+      }
+      result = array;
+    } else {
+      const record: Record<string, unknown> = {};
+      const source = object as Record<string, unknown>;
+      for (const name of Object.keys(source)) {
+        at = name;
+        const item = copy(source[name], name, ancestors);
+        if (item !== undefined) setOwn(record, name, item);
+      }
+      result = record;
     }
-    result = array;
-  } else {
-    const record: Record<string, unknown> = {};
-    const source = object as Record<string, unknown>;
-    for (const name of Object.keys(source)) {
-      const item = copy(source[name], name, `${path}.${name}`, call, ancestors);
-      if (item !== undefined) setOwn(record, name, item);
-    }
-    result = record;
+  } catch (error) {
+    if (error instanceof Unfit) error.keys.push(String(at));
+    throw error;
   }
   ancestors.pop();
   return result;
