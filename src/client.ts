@@ -6,13 +6,14 @@ import {
   resolveClientOptions,
 } from './client-options';
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
-import { flattened } from './delivery/flat-string';
 import { type SerializedMessage, serializeMessage } from './delivery/message-size';
 import {
   DeliveryQueue,
   type DeliveryReport,
   type DeliveryResult,
-  type QueuedMessage,
+  type MessageKind,
+  newMessageId,
+  QueuedMessage,
 } from './delivery/queue';
 import { Transport } from './delivery/transport';
 import { BeforeSendError, ClientClosedError, ConnectError, ValidationError } from './errors';
@@ -75,8 +76,8 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   private readonly maxQueueSize: number;
   private closing: Promise<DeliveryReport> | undefined;
   private readonly enabled: boolean;
-  /** What `prepare` made, until it is sent: `null` for a call `beforeSend` dropped. */
-  private readonly preparedCalls = new WeakMap<PreparedCall, QueuedMessage | null>();
+  /** What `prepare` made, until it is sent. */
+  private readonly preparedCalls = new WeakMap<PreparedCall, Checked>();
 
   /** @throws {ValidationError} when an option is invalid, naming it (never echoing the key). */
   constructor(options: ConnectClientOptions) {
@@ -321,7 +322,11 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   }
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
-    return readable(type, () => this.sendChecked(this.prepareChecked(type, message)));
+    try {
+      return this.sendChecked(type, this.check(type, message));
+    } catch (error) {
+      throw readableError(type, error);
+    }
   }
 
   /**
@@ -345,7 +350,16 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
           `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
         );
       }
-      return this.prepareChecked(call.type, call.message);
+      const checked = this.check(call.type, call.message);
+      const { message } = checked;
+      const prepared: PreparedCall = {
+        type: call.type,
+        messageId: idOf(checked),
+        warnings: message?.warnings ?? [],
+        dropped: message === null,
+      };
+      this.preparedCalls.set(prepared, checked);
+      return prepared;
     });
   }
 
@@ -360,11 +374,22 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
    * ```
    */
   send(prepared: PreparedCall): Promise<DeliveryResult> {
-    return readable('send', () => this.sendChecked(prepared));
+    return readable('send', () => {
+      const checked = this.preparedCalls.get(prepared);
+      if (checked === undefined) {
+        throw invalid('send', '', 'takes a call this client prepared, once');
+      }
+      this.preparedCalls.delete(prepared);
+      return this.sendChecked(prepared.type, checked);
+    });
   }
 
-  private prepareChecked(type: CallType, message: unknown): PreparedCall {
-    const messageId = messageIdOf(message) ?? flattened(crypto.randomUUID());
+  /**
+   * Checks, maps and serializes a call, running `beforeSend`: the message to queue (null when
+   * `beforeSend` dropped it) and the Connect user ids it writes.
+   */
+  private check(type: CallType, message: unknown): Checked {
+    const givenId = messageIdOf(message);
     let outgoing: unknown = message;
     if (this.beforeSend) {
       let call: OutgoingCall | null | undefined | false;
@@ -379,7 +404,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
           { cause: error },
         );
       }
-      if (!call) return this.remember({ type, messageId, warnings: [], dropped: true }, null);
+      if (!call) return { message: null, givenId, userId: '', previousId: undefined };
       if (!isPlainObject(call) || call.type !== type || !isPlainObject(call.message)) {
         throw invalid(
           type,
@@ -389,44 +414,51 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
       }
       outgoing = call.message;
     }
-    const { path, body, warnings, json, bytes } = this.prepared(type, outgoing);
-    const lane = CALLS[type].lane;
-    const ids = writtenIds(body);
-    return this.remember(
-      { type, messageId, warnings, dropped: false },
-      { messageId, type, lane, path, json, bytes, ids, warnings },
-    );
+    const { path, body, warnings } = mapCall(type, outgoing, this.mapping);
+    const { json, bytes } = serializeMessage(type, body, this.maxMessageBytes);
+    const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
+    return {
+      message: new QueuedMessage(
+        kindOf(type, path),
+        json,
+        bytes,
+        givenId,
+        warnings.length > 0 ? warnings : undefined,
+      ),
+      givenId,
+      userId: String(user_id),
+      previousId: previous_id === undefined ? undefined : String(previous_id),
+    };
   }
 
-  private remember(call: PreparedCall, message: QueuedMessage | null): PreparedCall {
-    this.preparedCalls.set(call, message);
-    return call;
-  }
-
-  private sendChecked(prepared: PreparedCall): Promise<DeliveryResult> {
-    const message = this.preparedCalls.get(prepared);
-    if (message === undefined) {
-      throw invalid('send', '', 'takes a call this client prepared, once');
-    }
-    this.preparedCalls.delete(prepared);
-    const { type, messageId } = prepared;
+  private sendChecked(type: CallType, checked: Checked): Promise<DeliveryResult> {
+    const { message } = checked;
     if (this.closing) {
       const error = new ClientClosedError(`${type}: the client is closed; the call was not sent`);
-      this.queue.recordDrop({ messageId, type }, 'closed', error);
+      this.queue.recordDrop(type, idOf(checked), 'closed', error);
       return handled(Promise.reject(error));
     }
     if (message === null) {
-      this.queue.recordDrop({ messageId, type }, 'before_send');
+      const messageId = idOf(checked);
+      this.queue.recordDrop(type, messageId, 'before_send');
       return handled(Promise.resolve({ messageId, attempts: 0, warnings: [] }));
     }
     if (!this.enabled) {
-      this.queue.recordDrop({ messageId, type }, 'disabled');
-      return handled(Promise.resolve({ messageId, attempts: 0, warnings: message.warnings }));
+      this.queue.recordDrop(type, message.messageId, 'disabled');
+      return handled(
+        Promise.resolve({
+          messageId: message.messageId,
+          attempts: 0,
+          warnings: message.warnings ?? [],
+        }),
+      );
     }
-    for (const warning of message.warnings) {
-      this.emitter.emit('warning', { warning, messageId, type });
+    if (message.warnings) {
+      for (const warning of message.warnings) {
+        this.emitter.emit('warning', { warning, messageId: message.messageId, type });
+      }
     }
-    const delivery = this.queue.enqueue(message);
+    const delivery = this.queue.enqueue(message, checked.userId, checked.previousId);
     if (this.waitUntil) {
       try {
         this.waitUntil(delivery.then(noop, noop));
@@ -484,6 +516,39 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
 
 const noop = () => {};
 
+/** A call checked, mapped and serialized, until it is sent. */
+interface Checked {
+  /** What is queued; null when `beforeSend` dropped the call. */
+  message: QueuedMessage | null;
+  /** The call's own `messageId`, if it gave one (a dropped call's id once made). */
+  givenId: string | undefined;
+  /** The Connect user ids it writes: `user_id`, and an alias's `previous_id`. */
+  userId: string;
+  previousId: string | undefined;
+}
+
+/** The id a checked call reports: its message's, else the call's own, else a new one. */
+function idOf(checked: Checked): string {
+  if (checked.message) return checked.message.messageId;
+  checked.givenId ??= newMessageId();
+  return checked.givenId;
+}
+
+/** Per call type, one {@link MessageKind} per endpoint, shared by every message of it. */
+const KINDS: { [T in CallType]?: MessageKind[] } = {};
+
+function kindOf(type: CallType, path: string): MessageKind {
+  let kinds = KINDS[type];
+  if (!kinds) {
+    kinds = [];
+    KINDS[type] = kinds;
+  }
+  for (const kind of kinds) if (kind.path === path) return kind;
+  const kind: MessageKind = { type, lane: CALLS[type].lane, path };
+  kinds.push(kind);
+  return kind;
+}
+
 /** A kind of failure is told again after this long, not on every message. */
 const UNHEARD_INTERVAL_MS = 60_000;
 
@@ -527,14 +592,19 @@ function readable<T>(call: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof ConnectError) throw error;
-    throw new ValidationError(
-      [issueAt(call, '', `the input could not be read: ${reasonOf(error)}`)],
-      {
-        cause: error,
-      },
-    );
+    throw readableError(call, error);
   }
+}
+
+/** What {@link readable} throws for `error`: itself when it is a `ConnectError`. */
+function readableError(call: string, error: unknown): ConnectError {
+  if (error instanceof ConnectError) return error;
+  return new ValidationError(
+    [issueAt(call, '', `the input could not be read: ${reasonOf(error)}`)],
+    {
+      cause: error,
+    },
+  );
 }
 
 /** A thrown value's message, without trusting it to be readable. */
@@ -550,12 +620,6 @@ function reasonOf(error: unknown): string {
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
   return promise;
-}
-
-/** The Connect user ids a mapped body writes: its `user_id`, and an alias's `previous_id`. */
-function writtenIds(body: unknown): string[] {
-  const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
-  return previous_id === undefined ? [String(user_id)] : [String(user_id), String(previous_id)];
 }
 
 function messageIdOf(message: unknown): string | undefined {

@@ -9,6 +9,7 @@ import type { Lane } from '../mappers/calls';
 import type { MappingWarning } from '../schemas/warning';
 import type { CallType, DropReason, Emitter } from './events';
 import { Fifo } from './fifo';
+import { flattened } from './flat-string';
 import type { SendResult } from './transport';
 import { type OrderNode, UserOrder } from './user-order';
 
@@ -37,55 +38,62 @@ export interface DeliveryReport {
   dropped: number;
 }
 
-/** A mapped message, serialized at the call, as the queue holds it. */
-export interface QueuedMessage {
-  messageId: string;
-  type: CallType;
-  lane: Lane;
+/** A kind of message: its call, the requests it can share, its endpoint when it goes alone. */
+export interface MessageKind {
+  readonly type: CallType;
+  readonly lane: Lane;
   /** The single endpoint, for a request of this message alone. */
-  path: string;
-  /** The wire body as JSON. */
-  json: string;
-  /** `json`'s size in UTF-8 bytes. */
-  bytes: number;
-  /** The Connect user ids it writes: its order key. */
-  ids: readonly string[];
-  warnings: MappingWarning[];
+  readonly path: string;
 }
 
 const WAITING = 0; // behind an earlier unsettled message of one of its users
 const READY = 1; // may join any request of its lane
 const SENT = 2;
-const SETTLED = 3;
+const CLOSING = 3; // being settled by abandon(): never made ready again
+const SETTLED = 4;
 
-/** A queued message with its place in the order and its settlement. */
-class Entry implements OrderNode<Entry> {
-  attempts = 0;
+const noop = () => {};
+
+/**
+ * A mapped message, serialized at the call, and its place in the queue: the one object the queue
+ * holds per message, its order links and its settlement included. Its `messageId` is made the
+ * first time something asks for it (a result, an event), so a queued message holds no UUID.
+ */
+export class QueuedMessage implements OrderNode<QueuedMessage> {
+  /** Enqueue order, 1-based: what flush waiters compare against. */
+  seq = 0;
   state = WAITING;
-  /** Settled and reported: what makes settling happen once. */
-  done = false;
-  /** Set right after construction: the promise the caller holds. */
-  promise!: Promise<DeliveryResult>;
-  keys: readonly string[] = [];
-  after: Entry[] | undefined = undefined;
-  dependents: Entry[] | undefined = undefined;
+  key = '';
+  after: QueuedMessage[] | undefined = undefined;
+  dependents: QueuedMessage[] | undefined = undefined;
   blockers = 0;
-  /** The request being built that took it. */
-  mark = 0;
-  /** Neighbours in the list of unsettled messages, oldest first. */
-  previous: Entry | undefined = undefined;
-  next: Entry | undefined = undefined;
-  readonly ids: readonly string[];
+  /** The promise the caller holds, and its settle functions. */
+  promise: Promise<DeliveryResult> | undefined = undefined;
+  resolve: (result: DeliveryResult) => void = noop;
+  reject: (error: ConnectError) => void = noop;
 
   constructor(
-    readonly message: QueuedMessage,
-    /** Enqueue order, 1-based: what flush waiters compare against. */
-    readonly seq: number,
-    readonly resolve: (result: DeliveryResult) => void,
-    readonly reject: (error: ConnectError) => void,
-  ) {
-    this.ids = message.ids;
+    readonly kind: MessageKind,
+    /** The wire body as JSON. */
+    readonly json: string,
+    /** `json`'s size in UTF-8 bytes. */
+    readonly bytes: number,
+    /** The call's `messageId`, if it gave one. */
+    private id: string | undefined,
+    /** What the mapping warned about, if anything. */
+    readonly warnings: MappingWarning[] | undefined,
+  ) {}
+
+  /** The call's `messageId`, or a UUID made the first time it is asked for. */
+  get messageId(): string {
+    this.id ??= newMessageId();
+    return this.id;
   }
+}
+
+/** A new message id: a UUID, flattened (see {@link flattened}). */
+export function newMessageId(): string {
+  return flattened(crypto.randomUUID());
 }
 
 interface FlushWaiter {
@@ -103,12 +111,15 @@ export interface DeliveryQueueOptions {
   flushInterval: number;
   maxQueueSize: number;
   maxConcurrentRequests: number;
-  /** Sends one request: a JSON body of `messageCount` messages, whose ids are `messageIds`. */
+  /**
+   * Sends one request: a JSON body of `messageCount` messages; `messageIds` gives their ids
+   * (asked only when something listens for them).
+   */
   send(
     path: string,
     body: string,
     messageCount: number,
-    messageIds: readonly string[],
+    messageIds: () => readonly string[],
   ): Promise<SendResult>;
   emitter: Emitter;
 }
@@ -122,21 +133,22 @@ const LANES: readonly Lane[] = ['users', 'events', 'direct'];
 /** The delivery engine behind `ConnectClient`. */
 export class DeliveryQueue {
   /** Messages whose users are free, per lane, by the time they became free. */
-  private readonly ready: Record<Lane, Fifo<Entry>> = {
+  private readonly ready: Record<Lane, Fifo<QueuedMessage>> = {
     users: new Fifo(),
     events: new Fifo(),
     direct: new Fifo(),
   };
   /** Bytes of each lane's ready messages, a comma each. */
   private readonly readyBytes: Record<Lane, number> = { users: 0, events: 0, direct: 0 };
-  private readonly order: UserOrder<Entry>;
-  /** Unsettled messages, oldest first: what flush waiters and `abandon()` read. */
-  private oldestUnsettled: Entry | undefined;
-  private newestUnsettled: Entry | undefined;
+  private readonly order: UserOrder<QueuedMessage>;
+  /**
+   * Messages in enqueue order, settled ones dropped from the front as they settle: its first
+   * unsettled one is what flush waiters read, and `abandon()` reads them all.
+   */
+  private readonly unsettled = new Fifo<QueuedMessage>();
   private unsettledCount = 0;
   /** Batches on the wire. */
   private inFlight = 0;
-  private batchMarks = 0;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages up to this enqueue order have waited out their linger (or were flushed). */
   private dueUpTo = 0;
@@ -155,8 +167,8 @@ export class DeliveryQueue {
     this.lastResolve = resolve;
     this.lastReject = reject;
   };
-  private readonly freed = (entry: Entry) => {
-    if (entry.state === WAITING) this.makeReady(entry);
+  private readonly freed = (message: QueuedMessage) => {
+    if (message.state === WAITING) this.makeReady(message);
   };
 
   constructor(private readonly options: DeliveryQueueOptions) {
@@ -174,44 +186,40 @@ export class DeliveryQueue {
   }
 
   /**
-   * Queues a message; its promise settles when Connect accepted it or it finally failed. A
-   * rejected promise is always marked handled, so ignoring it is safe.
+   * Queues a message writing Connect user `userId` (an alias also `previousId`); its promise
+   * settles when Connect accepted it or it finally failed. A rejected promise is always marked
+   * handled, so ignoring it is safe.
    */
-  enqueue(message: QueuedMessage): Promise<DeliveryResult> {
+  enqueue(message: QueuedMessage, userId: string, previousId?: string): Promise<DeliveryResult> {
     if (this.unsettledCount >= this.options.maxQueueSize) {
+      const { type } = message.kind;
       const error = new QueueFullError(
-        `${message.type}: the queue holds ${this.options.maxQueueSize} messages (maxQueueSize); the call was dropped`,
+        `${type}: the queue holds ${this.options.maxQueueSize} messages (maxQueueSize); the call was dropped`,
       );
-      this.recordDrop(message, 'queue_full', error);
+      this.recordDrop(type, message.messageId, 'queue_full', error);
       const refused = Promise.reject(error);
       refused.catch(noop);
       return refused;
     }
     const promise = new Promise<DeliveryResult>(this.captureSettlers);
-    const entry = new Entry(message, ++this.enqueued, this.lastResolve, this.lastReject);
-    entry.promise = promise;
-    this.link(entry);
+    message.promise = promise;
+    message.resolve = this.lastResolve;
+    message.reject = this.lastReject;
+    message.seq = ++this.enqueued;
+    this.unsettled.push(message);
+    this.unsettledCount++;
     // A message behind an earlier one of its users goes when that one settles.
-    if (!this.order.admit(entry)) return promise;
-    this.makeReady(entry);
-    if (this.hasFullBatch(message.lane)) this.dispatch();
+    if (!this.order.admit(message, userId, previousId)) return promise;
+    this.makeReady(message);
+    if (this.hasFullBatch(message.kind.lane)) this.dispatch();
     else this.armLinger();
     return promise;
   }
 
   /** Counts a message dropped before it was queued, and reports it. */
-  recordDrop(
-    message: Pick<QueuedMessage, 'messageId' | 'type'>,
-    reason: DropReason,
-    error?: ConnectError,
-  ): void {
+  recordDrop(type: CallType, messageId: string, reason: DropReason, error?: ConnectError): void {
     this.counts.dropped++;
-    this.options.emitter.emit('drop', {
-      reason,
-      messageId: message.messageId,
-      type: message.type,
-      ...(error ? { error } : {}),
-    });
+    this.options.emitter.emit('drop', { reason, messageId, type, ...(error ? { error } : {}) });
   }
 
   /**
@@ -241,20 +249,19 @@ export class DeliveryQueue {
    */
   abandon(): void {
     this.clearLinger();
-    const unsettled: Entry[] = [];
-    for (let entry = this.oldestUnsettled; entry; entry = entry.next) unsettled.push(entry);
+    const unsettled = this.unsettled.drain().filter((message) => message.state !== SETTLED);
     for (const lane of LANES) {
       this.ready[lane].drain();
       this.readyBytes[lane] = 0;
     }
-    const sent = unsettled.map((entry) => entry.state === SENT);
-    // Settled first, all of them, so releasing one cannot make another ready.
-    for (const entry of unsettled) entry.state = SETTLED;
-    unsettled.forEach((entry, index) => {
-      const { type } = entry.message;
+    const sent = unsettled.map((message) => message.state === SENT);
+    // Closing first, all of them, so releasing one cannot make another ready.
+    for (const message of unsettled) message.state = CLOSING;
+    unsettled.forEach((message, index) => {
+      const { type } = message.kind;
       if (sent[index]) {
         this.settle(
-          entry,
+          message,
           'failed',
           new ClientClosedError(`${type}: the client was closed before Connect answered`),
         );
@@ -263,7 +270,7 @@ export class DeliveryQueue {
       const error = new ClientClosedError(
         `${type}: the client was closed before the message was sent`,
       );
-      this.settle(entry, 'dropped', error);
+      this.settle(message, 'dropped', error);
     });
   }
 
@@ -286,7 +293,7 @@ export class DeliveryQueue {
       const batch = this.takeBatch();
       if (!batch) break;
       this.inFlight++;
-      void this.sendBatch(batch)
+      void this.sendBatch(batch, 0)
         .catch((error: unknown) => this.failUnexpectedly(batch, error))
         .finally(() => {
           this.inFlight--;
@@ -295,8 +302,14 @@ export class DeliveryQueue {
     }
     // A timer only for ready messages that have not waited out their linger: an idle client, or
     // one whose messages all wait for answers, holds none.
-    if (LANES.some((lane) => (this.ready[lane].at(0)?.seq ?? 0) > this.dueUpTo)) this.armLinger();
+    if (this.hasUndue()) this.armLinger();
     else this.clearLinger();
+  }
+
+  /** True when a lane's oldest ready message has not waited out its linger. */
+  private hasUndue(): boolean {
+    for (const lane of LANES) if ((this.ready[lane].at(0)?.seq ?? 0) > this.dueUpTo) return true;
+    return false;
   }
 
   /** True when a lane's ready messages fill a request, by count or bytes: it goes at once. */
@@ -312,7 +325,7 @@ export class DeliveryQueue {
    * The next request: of the lanes with a full request or a message that waited out its
    * linger, the one whose oldest ready message is oldest.
    */
-  private takeBatch(): Entry[] | undefined {
+  private takeBatch(): QueuedMessage[] | undefined {
     let lane: Lane | undefined;
     let oldest = Number.POSITIVE_INFINITY;
     for (const candidate of LANES) {
@@ -331,35 +344,35 @@ export class DeliveryQueue {
    * users that wait for nothing but messages already in this request (Connect applies a batch
    * in order).
    */
-  private build(lane: Lane): Entry[] {
+  private build(lane: Lane): QueuedMessage[] {
     const { maxBatchBytes } = this.options;
     const ready = this.ready[lane];
     const limit = lane === 'direct' ? 1 : this.options.maxBatchSize;
-    const mark = ++this.batchMarks;
-    const batch: Entry[] = [];
+    const batch: QueuedMessage[] = [];
     let bytes = 1; // '[' … ']' and the commas: one byte a message
-    let followers: Entry[] | undefined;
+    let followers: QueuedMessage[] | undefined;
     let nextFollower = 0;
     while (batch.length < limit) {
       const follower = followers?.[nextFollower];
-      const entry = follower ?? ready.at(0);
-      if (!entry) break;
-      if (follower && entry.state !== WAITING) {
+      const message = follower ?? ready.at(0);
+      if (!message) break;
+      if (follower && message.state !== WAITING) {
         nextFollower++; // taken already, through another of its ids
         continue;
       }
-      if (batch.length > 0 && bytes + entry.message.bytes + 1 > maxBatchBytes) break;
+      if (batch.length > 0 && bytes + message.bytes + 1 > maxBatchBytes) break;
       if (follower) nextFollower++;
       else {
         ready.shift();
-        this.readyBytes[lane] -= entry.message.bytes + 1;
+        this.readyBytes[lane] -= message.bytes + 1;
       }
-      bytes += entry.message.bytes + 1;
-      this.markSent(entry, mark);
-      batch.push(entry);
-      if (!entry.dependents || lane === 'direct') continue;
-      for (const next of entry.dependents) {
-        if (next.state === WAITING && next.message.lane === lane && joinable(next, mark)) {
+      bytes += message.bytes + 1;
+      message.state = SENT;
+      message.after = undefined;
+      batch.push(message);
+      if (!message.dependents || lane === 'direct') continue;
+      for (const next of message.dependents) {
+        if (next.state === WAITING && next.kind.lane === lane && joinable(next, batch)) {
           if (followers) followers.push(next);
           else followers = [next];
         }
@@ -368,20 +381,21 @@ export class DeliveryQueue {
     return batch;
   }
 
-  private async sendBatch(batch: Entry[]): Promise<void> {
-    const first = batch[0]?.message;
+  /** Sends a batch; `priorAttempts` are those of the larger batch it was split from. */
+  private async sendBatch(batch: QueuedMessage[], priorAttempts: number): Promise<void> {
+    const first = batch[0];
     if (!first) return;
     const lone = batch.length === 1;
-    const path = lone ? first.path : BATCH_PATHS[first.lane as Exclude<Lane, 'direct'>];
+    const path = lone ? first.kind.path : BATCH_PATHS[first.kind.lane as Exclude<Lane, 'direct'>];
     const result = await this.options.send(
       path,
       lone ? first.json : joined(batch),
       batch.length,
-      batch.map((entry) => entry.message.messageId),
+      () => batch.map((message) => message.messageId),
     );
-    for (const entry of batch) entry.attempts += result.attempts;
+    const attempts = priorAttempts + result.attempts;
     if (result.ok) {
-      for (const entry of batch) this.deliver(entry);
+      for (const message of batch) this.settle(message, 'delivered', undefined, attempts);
       return;
     }
     // One bad or oversized message must not take the others with it: halve the batch until it
@@ -392,62 +406,32 @@ export class DeliveryQueue {
       (error instanceof BadRequestError || error instanceof PayloadTooLargeError)
     ) {
       const middle = Math.ceil(batch.length / 2);
-      await this.sendBatch(batch.slice(0, middle));
-      await this.sendBatch(batch.slice(middle));
+      await this.sendBatch(batch.slice(0, middle), attempts);
+      await this.sendBatch(batch.slice(middle), attempts);
       return;
     }
-    for (const entry of batch) this.fail(entry, error);
+    for (const message of batch) this.settle(message, 'failed', error);
   }
 
   /** A bug must not leave a caller waiting forever: what was on its way fails, typed. */
-  private failUnexpectedly(batch: Entry[], cause: unknown): void {
+  private failUnexpectedly(batch: QueuedMessage[], cause: unknown): void {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    for (const entry of batch) {
-      this.fail(
-        entry,
+    for (const message of batch) {
+      this.settle(
+        message,
+        'failed',
         new ConnectError(
-          `${entry.message.type}: the client failed unexpectedly while sending: ${reason}`,
+          `${message.kind.type}: the client failed unexpectedly while sending: ${reason}`,
           { code: 'internal_error', cause },
         ),
       );
     }
   }
 
-  private makeReady(entry: Entry): void {
-    entry.state = READY;
-    this.ready[entry.message.lane].push(entry);
-    this.readyBytes[entry.message.lane] += entry.message.bytes + 1;
-  }
-
-  private markSent(entry: Entry, mark: number): void {
-    entry.state = SENT;
-    entry.mark = mark;
-    entry.after = undefined;
-  }
-
-  private link(entry: Entry): void {
-    entry.previous = this.newestUnsettled;
-    if (this.newestUnsettled) this.newestUnsettled.next = entry;
-    else this.oldestUnsettled = entry;
-    this.newestUnsettled = entry;
-    this.unsettledCount++;
-  }
-
-  private unlink(entry: Entry): void {
-    if (entry.previous) entry.previous.next = entry.next;
-    else this.oldestUnsettled = entry.next;
-    if (entry.next) entry.next.previous = entry.previous;
-    else this.newestUnsettled = entry.previous;
-    entry.previous = entry.next = undefined;
-    this.unsettledCount--;
-  }
-
-  private deliver(entry: Entry): void {
-    this.settle(entry, 'delivered');
-  }
-
-  private fail(entry: Entry, error: ConnectError): void {
-    this.settle(entry, 'failed', error);
+  private makeReady(message: QueuedMessage): void {
+    message.state = READY;
+    this.ready[message.kind.lane].push(message);
+    this.readyBytes[message.kind.lane] += message.bytes + 1;
   }
 
   /**
@@ -455,57 +439,73 @@ export class DeliveryQueue {
    * a caller may ignore it), frees the messages behind it, then reports it. Reporting comes last:
    * a listener cannot leave a message unsettled or counted twice.
    */
-  private settle(entry: Entry, outcome: keyof DeliveryReport, error?: ConnectError): void {
-    if (entry.done) return;
-    entry.done = true;
-    entry.state = SETTLED;
+  private settle(
+    message: QueuedMessage,
+    outcome: keyof DeliveryReport,
+    error?: ConnectError,
+    attempts = 0,
+  ): void {
+    if (message.state === SETTLED) return;
+    message.state = SETTLED;
     this.counts[outcome]++;
-    const { messageId, type, warnings } = entry.message;
+    this.unsettledCount--;
     if (error) {
-      entry.promise.catch(noop);
-      entry.reject(error);
+      message.promise?.catch(noop);
+      message.reject(error);
     } else {
-      entry.resolve({ messageId, attempts: entry.attempts, warnings });
+      message.resolve({
+        messageId: message.messageId,
+        attempts,
+        warnings: message.warnings ?? [],
+      });
     }
-    this.unlink(entry);
-    this.order.release(entry, this.freed);
+    // Its promise and settle functions are no longer needed: the queue holds no closure of it.
+    message.promise = undefined;
+    message.resolve = message.reject = noop;
+    while (this.unsettled.at(0)?.state === SETTLED) this.unsettled.shift();
+    this.order.release(message, this.freed);
     this.resolveWaiters();
     const { emitter } = this.options;
+    const { type } = message.kind;
     if (outcome === 'delivered') {
       if (emitter.has('delivered'))
-        emitter.emit('delivered', { messageId, type, attempts: entry.attempts });
+        emitter.emit('delivered', { messageId: message.messageId, type, attempts });
     } else if (outcome === 'failed') {
-      emitter.emit('error', { error: error as ConnectError, messageId, type });
+      emitter.emit('error', { error: error as ConnectError, messageId: message.messageId, type });
     } else {
-      emitter.emit('drop', { reason: 'closed', messageId, type, ...(error ? { error } : {}) });
+      emitter.emit('drop', {
+        reason: 'closed',
+        messageId: message.messageId,
+        type,
+        ...(error ? { error } : {}),
+      });
     }
   }
 
   /** Resolves the flushes whose messages have all settled. */
   private resolveWaiters(): void {
-    const oldest = this.oldestUnsettled?.seq ?? Number.POSITIVE_INFINITY;
+    if (this.waiters.length === 0) return;
+    const oldest = this.unsettled.at(0)?.seq ?? Number.POSITIVE_INFINITY;
     while (this.waiters.length > 0 && (this.waiters[0] as FlushWaiter).upTo < oldest) {
       (this.waiters.shift() as FlushWaiter).resolve();
     }
   }
 }
 
-/** True when every message `entry` waits for is settled or already in request `mark`. */
-function joinable(entry: Entry, mark: number): boolean {
-  if (!entry.after) return true;
-  for (const earlier of entry.after)
-    if (earlier.state !== SETTLED && earlier.mark !== mark) return false;
+/** True when every message `message` waits for is settled or already in `batch`. */
+function joinable(message: QueuedMessage, batch: readonly QueuedMessage[]): boolean {
+  if (!message.after) return true;
+  for (const earlier of message.after)
+    if (earlier.state !== SETTLED && !batch.includes(earlier)) return false;
   return true;
 }
 
 /** The batch body: the messages' JSON in an array, in order. */
-function joined(batch: readonly Entry[]): string {
+function joined(batch: readonly QueuedMessage[]): string {
   let body = '[';
   for (let index = 0; index < batch.length; index++) {
     if (index > 0) body += ',';
-    body += (batch[index] as Entry).message.json;
+    body += (batch[index] as QueuedMessage).json;
   }
   return `${body}]`;
 }
-
-const noop = () => {};

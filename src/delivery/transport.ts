@@ -59,7 +59,7 @@ interface Flight {
   requestId: string;
   body: string;
   messageCount: number;
-  messageIds: readonly string[];
+  messageIds: readonly string[] | (() => readonly string[]);
 }
 
 /** Why an attempt's race ended without a response. */
@@ -97,13 +97,14 @@ export class Transport {
 
   /**
    * POSTs a JSON `body` of `messageCount` messages to `path` (`/v2/…`), with one
-   * `X-Outbound-GUID` for every attempt. `messageIds` name those messages in `request` events.
+   * `X-Outbound-GUID` for every attempt. `messageIds` name those messages in `request` events
+   * (a function is asked only when something listens, once).
    */
   async send(
     path: string,
     body: string,
     messageCount: number,
-    messageIds: readonly string[] = [],
+    messageIds: readonly string[] | (() => readonly string[]) = [],
   ): Promise<SendResult> {
     const { retry, emitter, signal } = this.options;
     const flight: Flight = {
@@ -160,7 +161,7 @@ export class Transport {
         requestId,
         attempt,
         messageCount: flight.messageCount,
-        messageIds: flight.messageIds,
+        messageIds: idsOf(flight),
       });
     }
     const attemptStarted = Date.now();
@@ -265,6 +266,12 @@ export class Transport {
       { cause: error instanceof Error ? sanitizedCause(error) : undefined },
     );
   }
+}
+
+/** The ids of a flight's messages, asked of its function once. */
+function idsOf(flight: Flight): readonly string[] {
+  if (typeof flight.messageIds === 'function') flight.messageIds = flight.messageIds();
+  return flight.messageIds;
 }
 
 function closedError(path: string): ClientClosedError {

@@ -9,13 +9,8 @@
 
 /** What the tracker keeps on a message. */
 export interface OrderNode<T> {
-  /**
-   * The Connect user ids the message writes (`user_id`; an alias also `previous_id`). A message
-   * writing two ids (an alias) joins them into one user.
-   */
-  readonly ids: readonly string[];
-  /** The chains it was added to: its users, as the tracker keyed them. */
-  keys: readonly string[];
+  /** The chain it was added to: its user, as the tracker keyed it (an alias: the joined user). */
+  key: string;
   /** The earlier messages it waits for (the last one of each user), until it is sent. */
   after: T[] | undefined;
   /** Later messages waiting for it. */
@@ -34,33 +29,41 @@ export class UserOrder<T extends OrderNode<T>> {
     this.groups = new AliasGroups(aliasMemory, (key) => this.lastByKey.has(key));
   }
 
-  /** Links `node` behind the unsettled messages of its users; true when it may go at once. */
-  admit(node: T): boolean {
-    const keys = node.ids.map((id) => this.groups.keyOf(id));
-    for (const key of keys) {
-      const previous = this.lastByKey.get(key);
-      if (previous === undefined || previous === node || node.after?.includes(previous)) continue;
-      if (node.after) node.after.push(previous);
-      else node.after = [previous];
-      if (previous.dependents) previous.dependents.push(node);
-      else previous.dependents = [node];
-      node.blockers++;
+  /**
+   * Links `node` behind the unsettled messages of the Connect user ids it writes (`id`; an
+   * alias also `otherId`, which joins the two into one user); true when it may go at once.
+   */
+  admit(node: T, id: string, otherId?: string): boolean {
+    const key = this.groups.keyOf(id);
+    this.follow(node, key);
+    if (otherId === undefined) {
+      node.key = key;
+      this.lastByKey.set(key, node);
+      return node.blockers === 0;
     }
-    if (node.ids.length > 1) {
-      for (const key of keys) this.lastByKey.delete(key);
-      const joined = this.groups.join(node.ids);
-      node.keys = [joined];
-      this.lastByKey.set(joined, node);
-    } else {
-      node.keys = keys;
-      for (const key of keys) this.lastByKey.set(key, node);
-    }
+    const otherKey = this.groups.keyOf(otherId);
+    this.follow(node, otherKey);
+    this.lastByKey.delete(key);
+    this.lastByKey.delete(otherKey);
+    node.key = this.groups.join(id, otherId);
+    this.lastByKey.set(node.key, node);
     return node.blockers === 0;
+  }
+
+  /** Puts `node` behind the last unsettled message of chain `key`, if any. */
+  private follow(node: T, key: string): void {
+    const previous = this.lastByKey.get(key);
+    if (previous === undefined || previous === node || node.after?.includes(previous)) return;
+    if (node.after) node.after.push(previous);
+    else node.after = [previous];
+    if (previous.dependents) previous.dependents.push(node);
+    else previous.dependents = [node];
+    node.blockers++;
   }
 
   /** Unlinks a settled message and calls `onFree` with each message no longer waiting for anything. */
   release(node: T, onFree: (node: T) => void): void {
-    for (const key of node.keys) if (this.lastByKey.get(key) === node) this.lastByKey.delete(key);
+    if (this.lastByKey.get(node.key) === node) this.lastByKey.delete(node.key);
     this.groups.trim();
     const dependents = node.dependents;
     node.dependents = undefined;
@@ -96,13 +99,12 @@ class AliasGroups {
     return this.keyById.size === 0 ? id : (this.keyById.get(id) ?? id);
   }
 
-  /** Joins the groups of `ids` into one; returns its key. */
-  join(ids: readonly string[]): string {
-    let key = this.keyOf(ids[0] as string);
+  /** Joins the groups of `id` and `otherId` into one; returns its key. */
+  join(id: string, otherId: string): string {
+    let key = this.keyOf(id);
     let group = this.takeGroup(key);
-    for (const id of ids.slice(1)) {
-      const otherKey = this.keyOf(id);
-      if (otherKey === key) continue;
+    const otherKey = this.keyOf(otherId);
+    if (otherKey !== key) {
       const other = this.takeGroup(otherKey);
       // The larger group keeps its key: fewer ids to re-point.
       if (other.length > group.length) {
@@ -110,7 +112,7 @@ class AliasGroups {
         group = other.concat(group);
       } else group = group.concat(other);
     }
-    for (const id of group) this.keyById.set(id, key);
+    for (const member of group) this.keyById.set(member, key);
     this.members.set(key, group);
     this.trim(key);
     return key;

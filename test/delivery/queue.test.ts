@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Emitter } from '../../src/delivery/events';
-import { DeliveryQueue, type QueuedMessage } from '../../src/delivery/queue';
+import { DeliveryQueue, QueuedMessage } from '../../src/delivery/queue';
 import type { SendResult } from '../../src/delivery/transport';
 import { BadRequestError, PayloadTooLargeError, ServerError } from '../../src/errors';
 import type { Lane } from '../../src/mappers/calls';
@@ -35,17 +35,13 @@ function scriptedQueue(options: Partial<ConstructorParameters<typeof DeliveryQue
   /** Enqueues a message writing `ids` on `lane`; its body carries its name `m`. */
   const add = (name: string, ids: string[], lane: Lane = 'events') => {
     const json = JSON.stringify({ m: name, pad: 'x'.repeat(10) });
-    const message: QueuedMessage = {
-      messageId: `id-${++count}`,
+    const kind = {
       type: lane === 'events' ? 'track' : lane === 'users' ? 'identify' : 'subscribe',
       lane,
       path: lane === 'events' ? '/v2/track' : '/v2/identify',
-      json,
-      bytes: json.length,
-      ids,
-      warnings: [],
-    };
-    const promise = queue.enqueue(message);
+    } as const;
+    const message = new QueuedMessage(kind, json, json.length, `id-${++count}`, undefined);
+    const promise = queue.enqueue(message, ids[0] as string, ids[1]);
     promise.catch(() => {});
     return promise;
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type OrderNode, UserOrder } from '../../src/delivery/user-order';
 
 class Node implements OrderNode<Node> {
-  keys: readonly string[] = [];
+  key = '';
   after: Node[] | undefined;
   dependents: Node[] | undefined;
   blockers = 0;
@@ -12,7 +12,10 @@ class Node implements OrderNode<Node> {
 /** Admits messages writing the given ids; returns the nodes and which could go at once. */
 function admitAll(order: UserOrder<Node>, ...ids: string[][]) {
   const nodes = ids.map((list) => new Node(list));
-  return { nodes, free: nodes.map((node) => order.admit(node)) };
+  return {
+    nodes,
+    free: nodes.map((node) => order.admit(node, node.ids[0] as string, node.ids[1])),
+  };
 }
 
 describe('UserOrder', () => {
