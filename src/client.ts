@@ -18,7 +18,14 @@ import {
 import { Transport } from './delivery/transport';
 import { BeforeSendError, ClientClosedError, ConnectError, ValidationError } from './errors';
 import { isPlainObject } from './leaf/values';
-import { CALLS, isCallType, type MessageOf, mapCall, type OutgoingCall } from './mappers/calls';
+import {
+  CALLS,
+  isCallType,
+  type MessageOf,
+  mapCall,
+  mapCallForWire,
+  type OutgoingCall,
+} from './mappers/calls';
 import type { MappedCall } from './mappers/mapped-call';
 import type { MappingOptions } from './schemas/mapping-options';
 import { invalid, issueAt } from './schemas/parse';
@@ -414,7 +421,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
       }
       outgoing = call.message;
     }
-    const { path, body, warnings } = mapCall(type, outgoing, this.mapping);
+    const { path, body, warnings } = mapCallForWire(type, outgoing, this.mapping);
     const { json, bytes } = serializeMessage(type, body, this.maxMessageBytes);
     const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
     return {

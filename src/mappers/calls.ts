@@ -15,7 +15,7 @@ import {
 import { mapAlias } from './alias';
 import { mapIdentify } from './identify';
 import type { MappedCall } from './mapped-call';
-import { mapTrack } from './track';
+import { mapTrack, mapTrackForWire } from './track';
 
 /** The message each kind of call takes. */
 export interface CallMessages {
@@ -38,6 +38,8 @@ export type Lane = 'users' | 'events' | 'direct';
 /** What the table knows of a call. */
 interface CallSpec<T extends CallType> {
   map(message: CallMessages[T], options?: MappingOptions): MappedCall<string, unknown>;
+  /** The mapper for a body serialized at once, when it can skip copying plain data. */
+  wire?(message: CallMessages[T], options?: MappingOptions): MappedCall<string, unknown>;
   lane: Lane;
 }
 
@@ -48,7 +50,7 @@ interface CallSpec<T extends CallType> {
  */
 export const CALLS = {
   identify: { map: mapIdentify, lane: 'users' },
-  track: { map: mapTrack, lane: 'events' },
+  track: { map: mapTrack, wire: mapTrackForWire, lane: 'events' },
   alias: { map: mapAlias, lane: 'users' },
   group: { map: mapGroup, lane: 'users' },
   registerPushToken: { map: mapRegisterPushToken, lane: 'direct' },
@@ -93,15 +95,26 @@ export function isCallType(type: unknown): type is CallType {
   return typeof type === 'string' && Object.hasOwn(CALLS, type);
 }
 
+type AnyMapper = (message: unknown, options: MappingOptions) => MappedCall<string, unknown>;
+
 /** Maps a call of any type with the client's mapping options; throws `ValidationError`. */
 export function mapCall(
   type: CallType,
   message: unknown,
   options: MappingOptions,
 ): MappedCall<string, unknown> {
-  const map = CALLS[type].map as (
-    message: unknown,
-    options: MappingOptions,
-  ) => MappedCall<string, unknown>;
-  return map(message, options);
+  return (CALLS[type].map as AnyMapper)(message, options);
+}
+
+/**
+ * {@link mapCall} for a body that is serialized at once and then dropped: it may share plain
+ * data with the message instead of copying it.
+ */
+export function mapCallForWire(
+  type: CallType,
+  message: unknown,
+  options: MappingOptions,
+): MappedCall<string, unknown> {
+  const spec: { map: unknown; wire?: unknown } = CALLS[type];
+  return ((spec.wire ?? spec.map) as AnyMapper)(message, options);
 }

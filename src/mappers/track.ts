@@ -3,7 +3,7 @@ import type { MappingOptions } from '../schemas/mapping-options';
 import { type TrackMessage, TrackMessageSchema } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
 import type { ConnectEvent } from '../schemas/wire';
-import { jsonSafeCopy } from './json-copy';
+import { jsonSafeCopy, jsonSafeView } from './json-copy';
 import type { MappedCall } from './mapped-call';
 import { resolveMappingOptions } from './options';
 import { toUnixSeconds } from './timestamp';
@@ -31,6 +31,25 @@ export function mapTrack(
   message: TrackMessage,
   options?: MappingOptions,
 ): MappedCall<'/v2/track', ConnectEvent> {
+  return mapTrackAs(message, options, jsonSafeCopy);
+}
+
+/**
+ * {@link mapTrack} for a body serialized at once: `properties` that are plain JSON are not copied
+ * (the body then shares them with the message, so it must not outlive the call).
+ */
+export function mapTrackForWire(
+  message: TrackMessage,
+  options?: MappingOptions,
+): MappedCall<'/v2/track', ConnectEvent> {
+  return mapTrackAs(message, options, jsonSafeView);
+}
+
+function mapTrackAs(
+  message: TrackMessage,
+  options: MappingOptions | undefined,
+  copy: typeof jsonSafeCopy,
+): MappedCall<'/v2/track', ConnectEvent> {
   const { now } = resolveMappingOptions(options);
   // The common shapes are checked by hand; zod decides the rest and words every error.
   const input = readTrack(message) ?? parseOrThrow(TrackMessageSchema, message, CALL);
@@ -53,7 +72,7 @@ export function mapTrack(
   const properties =
     input.properties == null
       ? {}
-      : (jsonSafeCopy(input.properties, 'properties', CALL) as Record<string, unknown>);
+      : (copy(input.properties, 'properties', CALL) as Record<string, unknown>);
   return {
     path: '/v2/track',
     body: { user_id: userId, event: input.event, properties, timestamp },

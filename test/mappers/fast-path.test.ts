@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { mapIdentify, mapTrack } from '../../src/index';
+import { mapTrackForWire } from '../../src/mappers/track';
 import { readIdentify, readTrack } from '../../src/schemas/fast-paths';
 import { asParsedJson, message, nearlyValid, valid } from '../support/call-arbitraries';
 
@@ -100,5 +101,45 @@ describe.each(CALLS)('%s: the hand-written check and zod', (_name, fast, zod, re
     const samples = fc.sample(call, 500);
     const fastShare = samples.filter((input) => read(input) !== undefined).length / samples.length;
     expect(fastShare).toBeGreaterThan(0.7);
+  });
+});
+
+describe('track for the wire (plain properties not copied, only stringified)', () => {
+  const agree = (input: unknown) => {
+    expect(outcome(mapTrackForWire as Mapper, input)).toStrictEqual(
+      outcome(mapTrack as Mapper, input),
+    );
+  };
+
+  it('serializes exactly as the copy does, or fails the same way', () => {
+    const awkward = [
+      { userId: 'u', event: 'E', properties: { at: new Date(0), n: -0, u: undefined, f: () => 1 } },
+      {
+        userId: 'u',
+        event: 'E',
+        properties: { list: [undefined, () => 1, Symbol('s'), new Array(2), 1] },
+      },
+      { userId: 'u', event: 'E', properties: { nan: Number.NaN } },
+      { userId: 'u', event: 'E', properties: { deep: { big: 1n } } },
+      { userId: 'u', event: 'E', properties: { boxed: [new Number(1), new String('s')] } },
+      { userId: 'u', event: 'E', properties: { json: { toJSON: () => 'x' } } },
+      { userId: 'u', event: 'E', properties: JSON.parse('{"__proto__":{"a":1}}') },
+      { userId: 'u', event: 'E', properties: Object.assign(Object.create(null), { a: [1] }) },
+      { userId: 'u', event: 'E', properties: { map: new Map([[1, 2]]), set: new Set([1]) } },
+    ];
+    const circular: Record<string, unknown> = { a: 1 };
+    circular.self = { back: circular };
+    const deep: Record<string, unknown> = {};
+    let at = deep;
+    for (let depth = 0; depth < 300; depth++) {
+      at.d = {};
+      at = at.d as Record<string, unknown>;
+    }
+    for (const properties of [circular, deep])
+      awkward.push({ userId: 'u', event: 'E', properties });
+    for (const input of awkward) agree(input);
+    fc.assert(fc.property(nearlyValid(valid.track), agree), { numRuns: 1500 });
+    fc.assert(fc.property(nearlyValid(valid.track).map(asParsedJson), agree), { numRuns: 500 });
+    fc.assert(fc.property(message, agree), { numRuns: 500 });
   });
 });
