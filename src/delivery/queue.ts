@@ -9,9 +9,9 @@ import type { Lane } from '../mappers/calls';
 import type { MappingWarning } from '../schemas/warning';
 import type { CallType, DropReason, Emitter } from './events';
 import { Fifo } from './fifo';
-import { flattened } from './flat-string';
 import type { SendResult } from './transport';
 import { type OrderNode, UserOrder } from './user-order';
+import { randomUuid } from './uuid';
 
 /**
  * Coalesces messages into batches by count and bytes, keeps each Connect user's messages in call
@@ -91,9 +91,9 @@ export class QueuedMessage implements OrderNode<QueuedMessage> {
   }
 }
 
-/** A new message id: a UUID, flattened (see {@link flattened}). */
+/** A new message id: a random UUID. */
 export function newMessageId(): string {
-  return flattened(crypto.randomUUID());
+  return randomUuid();
 }
 
 interface FlushWaiter {

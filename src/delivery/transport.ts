@@ -9,6 +9,7 @@ import {
 import { VERSION } from '../version';
 import type { Emitter } from './events';
 import { type ResolvedRetryPolicy, retryAfterOf, retryDelay, sleep } from './retry-policy';
+import { randomUuid } from './uuid';
 
 /** Sends one request to Connect: headers, timeout, retries, typed errors. */
 
@@ -110,7 +111,7 @@ export class Transport {
     const flight: Flight = {
       path,
       url: this.options.baseUrl + path,
-      requestId: crypto.randomUUID(),
+      requestId: randomUuid(),
       body,
       messageCount,
       messageIds,
