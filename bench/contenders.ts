@@ -93,11 +93,11 @@ export function identifyWire(message: IdentifyMessage) {
 
 const HEADERS = { 'Content-Type': 'application/json', 'X-Outbound-Key': KEY };
 
-/** A fetch that answers 200 at once, without touching the network: the CPU benchmark's. */
-export const instantFetch: FetchLike = () =>
-  Promise.resolve(
-    new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } }),
-  );
+/**
+ * A fetch that answers 200 at once, without touching the network, with no body (so that reading
+ * it costs next to nothing): the CPU benchmark's.
+ */
+export const instantFetch: FetchLike = () => Promise.resolve(new Response(null, { status: 200 }));
 
 const floor: Contender = {
   id: 'floor',
