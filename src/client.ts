@@ -6,7 +6,13 @@ import {
   resolveClientOptions,
 } from './client-options';
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
-import { type SerializedMessage, serializeMessage } from './delivery/message-size';
+import {
+  type SerializedMessage,
+  serializeMessage,
+  toJson,
+  tooLarge,
+  utf8Length,
+} from './delivery/message-size';
 import {
   DeliveryQueue,
   type DeliveryReport,
@@ -27,6 +33,7 @@ import {
   type OutgoingCall,
 } from './mappers/calls';
 import type { MappedCall } from './mappers/mapped-call';
+import { type ResolvedMappingOptions, resolveMappingOptions } from './mappers/options';
 import type { MappingOptions } from './schemas/mapping-options';
 import { invalid, issueAt } from './schemas/parse';
 import type { AnyEvents, PlannedTrackMessage, TrackingPlan } from './schemas/types';
@@ -73,6 +80,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
   private readonly queue: DeliveryQueue;
   private readonly emitter: Emitter;
   private readonly mapping: MappingOptions;
+  private readonly resolvedMapping: ResolvedMappingOptions;
   private readonly beforeSend:
     | ((call: OutgoingCall) => OutgoingCall | null | undefined | false)
     | undefined;
@@ -101,6 +109,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
       resolved.logger === undefined ? warnWhenUnheard() : undefined,
     );
     this.mapping = resolved.mapping;
+    this.resolvedMapping = resolveMappingOptions(resolved.mapping);
     this.beforeSend = resolved.beforeSend;
     this.waitUntil = resolved.waitUntil;
     this.maxMessageBytes = resolved.maxMessageBytes;
@@ -421,8 +430,15 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
       }
       outgoing = call.message;
     }
-    const { path, body, warnings } = mapCallForWire(type, outgoing, this.mapping);
-    const { json, bytes } = serializeMessage(type, body, this.maxMessageBytes);
+    const { path, body, warnings } = mapCallForWire(
+      type,
+      outgoing,
+      this.mapping,
+      this.resolvedMapping,
+    );
+    const json = toJson(type, body);
+    const bytes = utf8Length(json);
+    if (bytes > this.maxMessageBytes) throw tooLarge(type, body, bytes, this.maxMessageBytes);
     const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
     return {
       message: new QueuedMessage(

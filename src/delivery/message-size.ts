@@ -32,9 +32,16 @@ export function utf8Length(text: string): number {
  * throw on it later.
  */
 export function serializeMessage(call: string, body: unknown, maxBytes: number): SerializedMessage {
-  let json: string;
+  const json = toJson(call, body);
+  const bytes = utf8Length(json);
+  if (bytes > maxBytes) throw tooLarge(call, body, bytes, maxBytes);
+  return { json, bytes };
+}
+
+/** The body as JSON; a `ValidationError` naming the largest field when it cannot be. */
+export function toJson(call: string, body: unknown): string {
   try {
-    json = JSON.stringify(body);
+    return JSON.stringify(body);
   } catch (error) {
     // The mappers make bodies JSON-safe: what is left is a string too long for the engine.
     const largest = largestField(body);
@@ -42,12 +49,10 @@ export function serializeMessage(call: string, body: unknown, maxBytes: number):
     if (!largest) throw invalid(call, '', `the message ${problem}`);
     throw invalid(call, largest.path, `is ${formatBytes(largest.bytes)}: the message ${problem}`);
   }
-  const bytes = utf8Length(json);
-  if (bytes > maxBytes) throw tooLarge(call, body, bytes, maxBytes);
-  return { json, bytes };
 }
 
-function tooLarge(call: string, body: unknown, bytes: number, maxBytes: number) {
+/** The `ValidationError` for a body of `bytes` over `maxBytes`, naming its largest field. */
+export function tooLarge(call: string, body: unknown, bytes: number, maxBytes: number) {
   const over = `over maxMessageBytes (${formatBytes(maxBytes)})`;
   const largest = largestField(body);
   if (!largest) return invalid(call, '', `the message is ${formatBytes(bytes)} of JSON, ${over}`);

@@ -15,6 +15,7 @@ import {
 import { mapAlias } from './alias';
 import { mapIdentify } from './identify';
 import type { MappedCall } from './mapped-call';
+import type { ResolvedMappingOptions } from './options';
 import { mapTrack, mapTrackForWire } from './track';
 
 /** The message each kind of call takes. */
@@ -39,7 +40,7 @@ export type Lane = 'users' | 'events' | 'direct';
 interface CallSpec<T extends CallType> {
   map(message: CallMessages[T], options?: MappingOptions): MappedCall<string, unknown>;
   /** The mapper for a body serialized at once, when it can skip copying plain data. */
-  wire?(message: CallMessages[T], options?: MappingOptions): MappedCall<string, unknown>;
+  wire?(message: CallMessages[T], options: ResolvedMappingOptions): MappedCall<string, unknown>;
   lane: Lane;
 }
 
@@ -108,13 +109,21 @@ export function mapCall(
 
 /**
  * {@link mapCall} for a body that is serialized at once and then dropped: it may share plain
- * data with the message instead of copying it.
+ * data with the message instead of copying it, and its warnings must not be changed. `resolved`
+ * is `options` resolved.
  */
 export function mapCallForWire(
   type: CallType,
   message: unknown,
   options: MappingOptions,
+  resolved: ResolvedMappingOptions,
 ): MappedCall<string, unknown> {
   const spec: { map: unknown; wire?: unknown } = CALLS[type];
-  return ((spec.wire ?? spec.map) as AnyMapper)(message, options);
+  if (spec.wire) {
+    return (spec.wire as (m: unknown, o: ResolvedMappingOptions) => MappedCall<string, unknown>)(
+      message,
+      resolved,
+    );
+  }
+  return (spec.map as AnyMapper)(message, options);
 }

@@ -109,7 +109,10 @@ function digitsAt(text: string, from: number, to: number): number {
   return value;
 }
 
-/** {@link parseIso8601} of a canonical string: the same checks, without the regular expression. */
+/**
+ * {@link parseIso8601} of a canonical string: the same checks, without the regular expression,
+ * and the epoch milliseconds by integer arithmetic rather than `Date.UTC`.
+ */
 function canonicalUtc(text: string): number | undefined {
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 7);
@@ -122,7 +125,20 @@ function canonicalUtc(text: string): number | undefined {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
     return undefined;
   if (day > daysInMonth(year, month)) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return (
+    ((daysFromEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms
+  );
+}
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's days_from_civil). */
+function daysFromEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -2,10 +2,11 @@ import { readTrack } from '../schemas/fast-paths';
 import type { MappingOptions } from '../schemas/mapping-options';
 import { type TrackMessage, TrackMessageSchema } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
+import type { MappingWarning } from '../schemas/warning';
 import type { ConnectEvent } from '../schemas/wire';
 import { jsonSafeCopy, jsonSafeView } from './json-copy';
 import type { MappedCall } from './mapped-call';
-import { resolveMappingOptions } from './options';
+import { type ResolvedMappingOptions, resolveMappingOptions } from './options';
 import { toUnixSeconds } from './timestamp';
 
 const CALL = 'track';
@@ -31,26 +32,29 @@ export function mapTrack(
   message: TrackMessage,
   options?: MappingOptions,
 ): MappedCall<'/v2/track', ConnectEvent> {
-  return mapTrackAs(message, options, jsonSafeCopy);
+  return mapTrackAs(message, resolveMappingOptions(options), jsonSafeCopy, []);
 }
 
+const NO_WARNINGS: never[] = [];
+
 /**
- * {@link mapTrack} for a body serialized at once: `properties` that are plain JSON are not copied
- * (the body then shares them with the message, so it must not outlive the call).
+ * {@link mapTrack} for a body serialized at once, with options already resolved: `properties`
+ * that are plain JSON are not copied (the body then shares them with the message, so it must not
+ * outlive the call), and its `warnings` (none) must not be kept or changed.
  */
 export function mapTrackForWire(
   message: TrackMessage,
-  options?: MappingOptions,
+  options: ResolvedMappingOptions,
 ): MappedCall<'/v2/track', ConnectEvent> {
-  return mapTrackAs(message, options, jsonSafeView);
+  return mapTrackAs(message, options, jsonSafeView, NO_WARNINGS);
 }
 
 function mapTrackAs(
   message: TrackMessage,
-  options: MappingOptions | undefined,
+  { now }: ResolvedMappingOptions,
   copy: typeof jsonSafeCopy,
+  warnings: MappingWarning[],
 ): MappedCall<'/v2/track', ConnectEvent> {
-  const { now } = resolveMappingOptions(options);
   // The common shapes are checked by hand; zod decides the rest and words every error.
   const input = readTrack(message) ?? parseOrThrow(TrackMessageSchema, message, CALL);
   const userId = input.userId ?? input.anonymousId;
@@ -76,6 +80,6 @@ function mapTrackAs(
   return {
     path: '/v2/track',
     body: { user_id: userId, event: input.event, properties, timestamp },
-    warnings: [],
+    warnings,
   };
 }

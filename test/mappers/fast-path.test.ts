@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { mapIdentify, mapTrack } from '../../src/index';
+import { resolveMappingOptions } from '../../src/mappers/options';
 import { mapTrackForWire } from '../../src/mappers/track';
 import { readIdentify, readTrack } from '../../src/schemas/fast-paths';
 import { asParsedJson, message, nearlyValid, valid } from '../support/call-arbitraries';
@@ -106,9 +107,9 @@ describe.each(CALLS)('%s: the hand-written check and zod', (_name, fast, zod, re
 
 describe('track for the wire (plain properties not copied, only stringified)', () => {
   const agree = (input: unknown) => {
-    expect(outcome(mapTrackForWire as Mapper, input)).toStrictEqual(
-      outcome(mapTrack as Mapper, input),
-    );
+    const forWire = (message: never, options: typeof OPTIONS) =>
+      mapTrackForWire(message, resolveMappingOptions(options));
+    expect(outcome(forWire, input)).toStrictEqual(outcome(mapTrack as Mapper, input));
   };
 
   it('serializes exactly as the copy does, or fails the same way', () => {
