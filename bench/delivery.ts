@@ -6,11 +6,16 @@
  *   clients: this is the headline;
  * - the emulator: validates and stores every message, so it is the bottleneck for every batching
  *   client (only the contenders that speak Connect's API run there).
- * Each round runs every contender once, in an order that rotates from round to round, each on a
- * freshly reset server; ratios are taken within a round, then the median over the rounds.
+ * Each round runs every contender once, each in a process of its own (bench/probe.ts) after
+ * warm-up runs, in an order that rotates from round to round, each run on a freshly reset server;
+ * ratios are taken within a round, then the median over the rounds.
  * And the same load with every tenth request failing with 503 and `Retry-After: 0`.
  * Run: `npm run bench:delivery` (`-- --quick` for a smoke run).
  */
+
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   CONTENDERS,
   type Contender,
@@ -28,7 +33,7 @@ import {
   runAlone,
   type Section,
 } from './lib/report';
-import { type ChildServer, startChildEmulator, startChildSink } from './loopback-server';
+import { startChildEmulator, startChildSink } from './loopback-server';
 
 /** Calls arrive as in a busy service: this many per turn of the event loop. */
 export const ARRIVAL_SLICE = 200;
@@ -69,9 +74,9 @@ export async function feed(sender: Sender, count: number): Promise<number> {
 }
 
 /** A server the rounds run against: it can be emptied, and may count what it received. */
-interface Target {
+export interface Target {
   name: 'sink' | 'emulator';
-  server: ChildServer;
+  url: string;
   reset(): Promise<void>;
   /** Messages received since the reset, if the server counts them. */
   received(): Promise<number | undefined>;
@@ -88,16 +93,16 @@ async function post(url: string, body?: string): Promise<Response> {
   }
 }
 
-export async function startTarget(name: Target['name'], faults?: object): Promise<Target> {
-  const server = name === 'sink' ? await startChildSink() : await startChildEmulator();
+/** The controls of a server already running at `url`. */
+export function targetAt(name: Target['name'], url: string, faults?: object): Target {
   const control = async (path: string, body: unknown = {}) => {
-    const response = await post(`${server.url}${path}`, JSON.stringify(body));
+    const response = await post(`${url}${path}`, JSON.stringify(body));
     if (!response.ok) throw new Error(`${name} control ${path}: ${response.status}`);
     await response.arrayBuffer();
   };
   return {
     name,
-    server,
+    url,
     async reset() {
       if (name === 'sink') return control('/_sink/reset');
       await control('/_emulator/reset');
@@ -105,17 +110,26 @@ export async function startTarget(name: Target['name'], faults?: object): Promis
     },
     async received() {
       if (name !== 'sink') return undefined;
-      const response = await post(`${server.url}/_sink/count`);
+      const response = await post(`${url}/_sink/count`);
       return ((await response.json()) as { messages: number }).messages;
     },
   };
+}
+
+/** Starts a server in its own process and returns its controls, and how to stop it. */
+async function startTarget(
+  name: Target['name'],
+  faults?: object,
+): Promise<Target & { stop(): Promise<void> }> {
+  const server = name === 'sink' ? await startChildSink() : await startChildEmulator();
+  return { ...targetAt(name, server.url, faults), stop: () => server.stop() };
 }
 
 /** One run on a freshly reset server; throws when a message was lost. */
 export async function runOnce(target: Target, contender: Contender, work: Workload): Promise<Run> {
   await target.reset();
   const count = contender.countOf(work);
-  const sender = contender.open(target.server.url, work);
+  const sender = contender.open(target.url, work);
   const seconds = await feed(sender, count);
   const accepted = await sender.close();
   const received = await target.received();
@@ -128,27 +142,49 @@ export async function runOnce(target: Target, contender: Contender, work: Worklo
 }
 
 /**
- * `rounds` rounds of every contender, after `warmups` unmeasured ones. The order rotates by one
- * each round, so that no contender always inherits another's garbage or a warmer server.
+ * `rounds` rounds of every contender, each run in a process of its own (one SDK per process, as
+ * in a service: no contender's JIT state or garbage weighs on another's), after `warmups`
+ * unmeasured runs in that process. The order rotates by one each round, so that no contender
+ * always runs on a server the previous one just warmed.
  */
 export async function compete(
   target: Target,
   contenders: readonly Contender[],
   work: Workload,
   rounds: number,
-  warmups: number,
+  options: { warmups: number; quick: boolean },
 ): Promise<Map<Contender['id'], Run[]>> {
   const runs = new Map<Contender['id'], Run[]>(contenders.map(({ id }) => [id, []]));
-  for (let r = -warmups; r < rounds; r++) {
-    const shift = ((r % contenders.length) + contenders.length) % contenders.length;
-    const order = [...contenders.slice(shift), ...contenders.slice(0, shift)];
+  for (let r = 0; r < rounds; r++) {
+    const order = [
+      ...contenders.slice(r % contenders.length),
+      ...contenders.slice(0, r % contenders.length),
+    ];
     for (const contender of order) {
-      const run = await runOnce(target, contender, work);
-      if (r >= 0) runs.get(contender.id)?.push(run);
+      const run = await probe<Run>([
+        'delivery',
+        contender.id,
+        work.name,
+        String(options.quick),
+        String(options.warmups),
+        target.name,
+        target.url,
+      ]);
+      runs.get(contender.id)?.push(run);
     }
   }
   return runs;
 }
+
+const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url));
+
+/** Runs bench/probe.ts with `args` in a fresh process; returns what it printed last, as JSON. */
+export async function probe<T>(args: string[]): Promise<T> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', PROBE, ...args]);
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null') as T;
+}
+
+const run = promisify(execFile);
 
 /** The median of per-round ratios, and their middle half (the noise), as text. */
 export function paired(values: number[]): { median: number; spread: string } {
@@ -205,14 +241,14 @@ function floorNoise(runs: Map<Contender['id'], Run[]>): string {
 /** Throughput and latency against the sink: the clients themselves. The headline. */
 export async function measureDelivery({ quick }: BenchOptions): Promise<Section> {
   const target = await startTarget('sink');
-  const rounds = quick ? 1 : 7;
-  const warmups = quick ? 0 : 1;
+  const rounds = quick ? 1 : 5;
+  const warmups = quick ? 0 : 2;
   const rows: Section['rows'] = [];
   const targets: Section['targets'] = [];
   const noise: string[] = [];
   try {
     for (const work of workloads(quick)) {
-      const runs = await compete(target, CONTENDERS, work, rounds, warmups);
+      const runs = await compete(target, CONTENDERS, work, rounds, { warmups, quick });
       const result = table(work, CONTENDERS, runs);
       rows.push(...result.rows);
       noise.push(`${work.name} ${floorNoise(runs)}`);
@@ -247,11 +283,11 @@ export async function measureDelivery({ quick }: BenchOptions): Promise<Section>
       }
     }
   } finally {
-    await target.server.stop();
+    await target.stop();
   }
   return {
     title: 'Delivery against a sink (the headline)',
-    about: `Each contender sends to a sink in its own process that parses every request's JSON, counts its messages and answers 200: what is measured is the clients. Calls arrive ${ARRIVAL_SLICE} per turn of the event loop and are not awaited (latency is sampled on every ${LATENCY_SAMPLE}th call, call to settled); a run ends when the contender's own flush says everything settled, and the sink's count must equal the calls made. The **floor** builds Connect's wire objects from the same calls with plain field renames (identify also normalises the phone with libphonenumber-js), stringifies 100 a request and keeps ${4} in flight; nothing is pre-built or validated. ConnectClient runs with its defaults but \`maxQueueSize\` (raised to hold the burst) and 4 requests in flight. The peers have their batch size set to 100 and their queue bound raised to hold the burst (analytics-node's queue has no bound; posthog-node sends one batch at a time and is given \`disableCompression\`, its fastest setting on loopback). \`outbound\` sends one request per call, so a run gives it the first ${OUTBOUND_CALLS.toLocaleString('en')} calls. ${quick ? 'One round.' : `A warm-up round, then ${rounds} rounds; in each, every contender runs once on a freshly reset sink, in an order that rotates from round to round. Rates are medians; \`× floor\` is the median of the per-round ratios, \`middle half\` their 25th–75th percentiles.`} The floor's own rate moved by ${noise.join(', ')} around its median (25th / 75th percentile): the noise of this shared machine.`,
+    about: `Each contender sends to a sink in its own process that parses every request's JSON, counts its messages and answers 200: what is measured is the clients. Calls arrive ${ARRIVAL_SLICE} per turn of the event loop and are not awaited (latency is sampled on every ${LATENCY_SAMPLE}th call, call to settled); a run ends when the contender's own flush says everything settled, and the sink's count must equal the calls made. The **floor** builds Connect's wire objects from the same calls with plain field renames (identify also normalises the phone with libphonenumber-js), stringifies 100 a request and keeps ${4} in flight; nothing is pre-built or validated. ConnectClient runs with its defaults but \`maxQueueSize\` (raised to hold the burst) and 4 requests in flight. The peers have their batch size set to 100 and their queue bound raised to hold the burst (analytics-node's queue has no bound; posthog-node sends one batch at a time and is given \`disableCompression\`, its fastest setting on loopback). \`outbound\` sends one request per call, so a run gives it the first ${OUTBOUND_CALLS.toLocaleString('en')} calls. Each contender runs in a process of its own (one SDK per process, as in a service), which makes ${warmups} warm-up runs and then the measured one, each on a freshly reset sink. ${quick ? 'One round.' : `${rounds} rounds, a process per contender each, in an order that rotates from round to round. Rates are medians; \`× floor\` is the median of the per-round ratios, \`middle half\` their 25th–75th percentiles.`} The floor's own rate moved by ${noise.join(', ')} around its median (25th / 75th percentile): the noise of this shared machine.`,
     rows,
     targets,
   };
@@ -261,20 +297,20 @@ export async function measureDelivery({ quick }: BenchOptions): Promise<Section>
 export async function measureDeliveryEmulator({ quick }: BenchOptions): Promise<Section> {
   const target = await startTarget('emulator');
   const rounds = quick ? 1 : 5;
-  const warmups = quick ? 0 : 1;
+  const warmups = quick ? 0 : 2;
   const contenders = CONTENDERS.filter((contender) => contender.connect);
   const rows: Section['rows'] = [];
   try {
     for (const work of workloads(quick)) {
-      const runs = await compete(target, contenders, work, rounds, warmups);
+      const runs = await compete(target, contenders, work, rounds, { warmups, quick });
       rows.push(...table(work, contenders, runs).rows);
     }
   } finally {
-    await target.server.stop();
+    await target.stop();
   }
   return {
     title: 'Delivery against the emulator',
-    about: `The contenders that speak Connect's API, as above, against the emulator's loopback server (its own process) instead of the sink. **The emulator is the bottleneck here**: it validates every message against Connect's schemas and stores it, and its own rate is below what the floor and the client reach against the sink, so both sit near the emulator's ceiling and this table says little about the clients (the sink table above does). ${quick ? 'One round.' : `A warm-up round, then ${rounds} rotating rounds, each run on an emptied emulator; ratios within a round, medians.`}`,
+    about: `The contenders that speak Connect's API, as above, against the emulator's loopback server (its own process) instead of the sink. **The emulator is the bottleneck here**: it validates every message against Connect's schemas and stores it, and its own rate is below what the floor and the client reach against the sink, so both sit near the emulator's ceiling and this table says little about the clients (the sink table above does). Each contender runs in a process of its own, ${warmups} warm-up runs then the measured one, each on an emptied emulator. ${quick ? 'One round.' : `${rounds} rotating rounds; ratios within a round, medians.`}`,
     rows,
     targets: [],
   };
@@ -289,13 +325,13 @@ export async function measureFaults({ quick }: BenchOptions): Promise<Section> {
     for (const contender of CONTENDERS.filter(({ id }) => id === 'client' || id === 'outbound')) {
       await target.reset();
       const count = contender.countOf(work);
-      const sender = contender.open(target.server.url, work);
+      const sender = contender.open(target.url, work);
       const seconds = await feed(sender, count);
       const delivered = (await sender.close()) ?? 0;
       outcomes.push({ path: contender.name, count, delivered, seconds });
     }
   } finally {
-    await target.server.stop();
+    await target.stop();
   }
   const ours = outcomes[0] as (typeof outcomes)[number];
   const share = ours.delivered / ours.count;
