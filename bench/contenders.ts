@@ -14,13 +14,11 @@
 import { Analytics } from '@segment/analytics-node';
 import parsePhoneNumber from 'libphonenumber-js';
 import { PostHog } from 'posthog-node';
-import {
-  ConnectClient,
-  type FetchLike,
-  type IdentifyMessage,
-  type TrackMessage,
-} from '../src/index';
+import type { FetchLike, IdentifyMessage, TrackMessage } from '../src/index';
 import { loadOutbound, type OutboundClient } from './outbound-loopback';
+import { zendeskConnect } from './package';
+
+const { ConnectClient } = zendeskConnect;
 
 export const KEY = 'bench-key-0123456789abcdef0123456';
 /** Requests each batching contender keeps in flight, where it can be told. */

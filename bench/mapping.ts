@@ -3,9 +3,11 @@
  * of the same messages in the same run. Run: `npm run bench:mapping` (`-- --quick` for a smoke run).
  */
 import { Bench } from 'tinybench';
-import { mapAlias, mapIdentify, mapTrack } from '../src/index';
 import { makeCorpus } from './corpus';
 import { type BenchOptions, isMain, round, runAlone, type Section } from './lib/report';
+import { zendeskConnect } from './package';
+
+const { mapAlias, mapIdentify, mapTrack } = zendeskConnect;
 
 /** An identify may cost at most this many JSON round-trips of the same message. */
 const TARGET = 10;

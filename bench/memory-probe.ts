@@ -4,8 +4,8 @@
  */
 import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
-import { ConnectClient } from '../src/index';
 import { makeCorpus } from './corpus';
+import { zendeskConnect } from './package';
 
 const [sdk, url, countArg] = process.argv.slice(2);
 const count = Number(countArg);
@@ -21,7 +21,11 @@ JSON.stringify(tracks);
 
 const sdks: Record<string, () => (index: number) => void> = {
   'zendesk-connect': () => {
-    const client = new ConnectClient({ apiKey: 'memory-key', baseUrl: url, maxQueueSize: count });
+    const client = new zendeskConnect.ConnectClient({
+      apiKey: 'memory-key',
+      baseUrl: url,
+      maxQueueSize: count,
+    });
     return (i) => {
       void client.track(tracks[i] as (typeof tracks)[number]);
     };
