@@ -13,7 +13,7 @@ import {
   mapSubscription,
 } from './account-calls';
 import { mapAlias } from './alias';
-import { mapIdentify } from './identify';
+import { mapIdentify, mapIdentifyForWire } from './identify';
 import type { MappedCall } from './mapped-call';
 import type { ResolvedMappingOptions } from './options';
 import { mapTrack, mapTrackForWire } from './track';
@@ -50,7 +50,7 @@ interface CallSpec<T extends CallType> {
  * and `validate` derive from it; the proxy forwards the `SEGMENT_CALLS`.
  */
 export const CALLS = {
-  identify: { map: mapIdentify, lane: 'users' },
+  identify: { map: mapIdentify, wire: mapIdentifyForWire, lane: 'users' },
   track: { map: mapTrack, wire: mapTrackForWire, lane: 'events' },
   alias: { map: mapAlias, lane: 'users' },
   group: { map: mapGroup, lane: 'users' },

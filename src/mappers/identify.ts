@@ -8,7 +8,7 @@ import { invalid, parseOrThrow } from '../schemas/parse';
 import type { MappingWarning } from '../schemas/warning';
 import type { ConnectUser } from '../schemas/wire';
 import { devicePlatform, pushFieldFor, pushTokenText } from './device-token';
-import { jsonSafeCopy, setOwn } from './json-copy';
+import { jsonSafeCopy, jsonSafeView, setOwn } from './json-copy';
 import { type MappedCall, warning } from './mapped-call';
 import { splitName } from './name';
 import { type ResolvedMappingOptions, resolveMappingOptions } from './options';
@@ -44,7 +44,26 @@ export function mapIdentify(
   message: IdentifyMessage,
   options?: MappingOptions,
 ): MappedCall<'/v2/identify', ConnectUser> {
-  const resolved = resolveMappingOptions(options);
+  return mapIdentifyAs(message, resolveMappingOptions(options), jsonSafeCopy);
+}
+
+/**
+ * {@link mapIdentify} for a body serialized at once, with options already resolved: trait values
+ * that are plain JSON are not copied (the body then shares them with the message, so it must not
+ * outlive the call).
+ */
+export function mapIdentifyForWire(
+  message: IdentifyMessage,
+  options: ResolvedMappingOptions,
+): MappedCall<'/v2/identify', ConnectUser> {
+  return mapIdentifyAs(message, options, jsonSafeView);
+}
+
+function mapIdentifyAs(
+  message: IdentifyMessage,
+  resolved: ResolvedMappingOptions,
+  copy: typeof jsonSafeCopy,
+): MappedCall<'/v2/identify', ConnectUser> {
   // The common shapes are checked by hand; zod decides the rest and words every error.
   const input = readIdentify(message) ?? parseOrThrow(IdentifyMessageSchema, message, CALL);
   const userId = input.userId ?? input.anonymousId;
@@ -94,8 +113,29 @@ export function mapIdentify(
   mapTimezone(traits, keys, context.timezone, body, promoted, warnings);
   mapPushToken(context, resolved, body, warnings);
 
-  body.attributes = attributesOf(traits, keys, promoted, userId);
+  body.attributes = attributesOf(traits, keys, promoted, userId, copy);
   return { path: '/v2/identify', body, warnings };
+}
+
+function hasPhoneText(value: unknown): value is unknown {
+  return phoneText(value) !== undefined;
+}
+
+function firstOfList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && hasPhoneText(value[0]);
+}
+
+function isPresent(value: unknown): value is unknown {
+  return value != null;
+}
+
+function unknownZone(field: string): MappingWarning {
+  return warning(
+    CALL,
+    field,
+    'invalid_timezone',
+    'is not an IANA time zone name such as Europe/Berlin; it was not sent',
+  );
 }
 
 function mapPhone(
@@ -106,9 +146,6 @@ function mapPhone(
   promoted: Set<ReservedTrait>,
   warnings: MappingWarning[],
 ): void {
-  const hasPhoneText = (value: unknown): value is unknown => phoneText(value) !== undefined;
-  const firstOfList = (value: unknown): value is unknown[] =>
-    Array.isArray(value) && hasPhoneText(value[0]);
   let source: { name: ReservedTrait; field: string; text: string } | undefined;
   for (const name of ['phone', 'phoneNumber'] as const) {
     const found = findTrait(traits, keys[name], hasPhoneText);
@@ -127,10 +164,10 @@ function mapPhone(
 
   const e164 = toE164(source.text, options.defaultCountry);
   // `phones` is never removed from attributes: only its first number is sent.
-  const promote = () => source.name !== 'phones' && promoted.add(source.name);
+  const promotable = source.name !== 'phones';
   if (e164 !== undefined) {
     body.phone_number = e164;
-    promote();
+    if (promotable) promoted.add(source.name);
     return;
   }
   const why = options.defaultCountry
@@ -139,7 +176,7 @@ function mapPhone(
   if (options.onInvalidPhone === 'reject') throw invalid(CALL, source.field, why);
   if (options.onInvalidPhone === 'keep') {
     body.phone_number = source.text;
-    promote();
+    if (promotable) promoted.add(source.name);
     warnings.push(warning(CALL, source.field, 'invalid_phone', `${why}; it was sent as given`));
   } else {
     warnings.push(
@@ -156,13 +193,6 @@ function mapTimezone(
   promoted: Set<ReservedTrait>,
   warnings: MappingWarning[],
 ): void {
-  const unknownZone = (field: string) =>
-    warning(
-      CALL,
-      field,
-      'invalid_timezone',
-      'is not an IANA time zone name such as Europe/Berlin; it was not sent',
-    );
   if (contextTimezone != null) {
     const zone =
       typeof contextTimezone === 'string' ? canonicalTimezone(contextTimezone) : undefined;
@@ -172,7 +202,6 @@ function mapTimezone(
     }
     warnings.push(unknownZone('context.timezone'));
   }
-  const isPresent = (value: unknown): value is unknown => value != null;
   const trait =
     findTrait(traits, keys.timezone, isUsableString) ?? findTrait(traits, keys.timezone, isPresent);
   if (!trait) return;
@@ -211,6 +240,7 @@ function attributesOf(
   keys: ReservedKeys,
   promoted: ReadonlySet<ReservedTrait>,
   userId: Id,
+  copy: typeof jsonSafeCopy,
 ): Record<string, unknown> {
   const dropped = new Set<string>();
   // Stryker disable next-line ArrayDeclaration: unreachable fallback: a name is promoted only when it has keys
@@ -226,7 +256,7 @@ function attributesOf(
   const attributes: Record<string, unknown> = {};
   for (const key of Object.keys(traits)) {
     // Copied even when not kept: a NaN or a BigInt is refused wherever it is in traits.
-    const value = jsonSafeCopy(traits[key], `traits.${key}`, CALL);
+    const value = copy(traits[key], 'traits', CALL, key);
     if (value !== undefined && !dropped.has(key)) setOwn(attributes, key, value);
   }
   return attributes;

@@ -15,17 +15,20 @@ export const MAX_JSON_DEPTH = 256;
  * @param value - the value to copy
  * @param path - its dotted path, for error messages (`properties`)
  * @param call - the call it belongs to, for error messages (`track`)
+ * @param key - its key under `path`, when it is a member (`traits`, `plan`): given to `toJSON`,
+ *   and added to the path only when there is an error to name
  * @example
  * ```ts
  * jsonSafeCopy({ at: new Date(0), skip: undefined, list: [undefined] }, 'properties', 'track');
  * // { at: '1970-01-01T00:00:00.000Z', list: [null] }
  * ```
  */
-export function jsonSafeCopy(value: unknown, path: string, call: string): unknown {
+export function jsonSafeCopy(value: unknown, path: string, call: string, key?: string): unknown {
   try {
-    return copy(value, '', []);
+    return copy(value, key ?? '', []);
   } catch (error) {
     if (!(error instanceof Unfit)) throw error; // a toJSON or a getter that threw
+    if (key !== undefined) error.keys.push(key);
     throw invalid(call, [path, ...error.keys.reverse()].join('.'), error.problem);
   }
 }
@@ -36,8 +39,8 @@ export function jsonSafeCopy(value: unknown, path: string, call: string): unknow
  * `toJSON`), else that copy. For a body serialized at once: plain data is not copied only to be
  * stringified. The data is read twice, so a getter is called twice.
  */
-export function jsonSafeView(value: unknown, path: string, call: string): unknown {
-  return isPlainJson(value, 0) ? value : jsonSafeCopy(value, path, call);
+export function jsonSafeView(value: unknown, path: string, call: string, key?: string): unknown {
+  return isPlainJson(value, 0) ? value : jsonSafeCopy(value, path, call, key);
 }
 
 /** Deeper than this, {@link jsonSafeView} leaves it to the copy (which also finds cycles). */

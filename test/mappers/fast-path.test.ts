@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { mapIdentify, mapTrack } from '../../src/index';
+import { mapIdentifyForWire } from '../../src/mappers/identify';
 import { resolveMappingOptions } from '../../src/mappers/options';
 import { mapTrackForWire } from '../../src/mappers/track';
 import { readIdentify, readTrack } from '../../src/schemas/fast-paths';
@@ -105,15 +106,23 @@ describe.each(CALLS)('%s: the hand-written check and zod', (_name, fast, zod, re
   });
 });
 
-describe('track for the wire (plain properties not copied, only stringified)', () => {
+describe.each([
+  ['track', mapTrack, mapTrackForWire],
+  ['identify', mapIdentify, mapIdentifyForWire],
+] as const)('%s for the wire (plain data not copied, only stringified)', (name, map, forWire) => {
   const agree = (input: unknown) => {
-    const forWire = (message: never, options: typeof OPTIONS) =>
-      mapTrackForWire(message, resolveMappingOptions(options));
-    expect(outcome(forWire, input)).toStrictEqual(outcome(mapTrack as Mapper, input));
+    const wire = (message: never, options: typeof OPTIONS) =>
+      forWire(message, resolveMappingOptions(options));
+    expect(outcome(wire, input)).toStrictEqual(outcome(map as Mapper, input));
   };
 
   it('serializes exactly as the copy does, or fails the same way', () => {
-    const awkward = [
+    const awkward: Array<{
+      userId: string;
+      event?: string;
+      properties?: unknown;
+      traits?: unknown;
+    }> = [
       { userId: 'u', event: 'E', properties: { at: new Date(0), n: -0, u: undefined, f: () => 1 } },
       {
         userId: 'u',
@@ -138,9 +147,12 @@ describe('track for the wire (plain properties not copied, only stringified)', (
     }
     for (const properties of [circular, deep])
       awkward.push({ userId: 'u', event: 'E', properties });
+    // The same values as traits, for identify.
+    for (const input of [...awkward]) awkward.push({ userId: 'u', traits: input.properties });
     for (const input of awkward) agree(input);
-    fc.assert(fc.property(nearlyValid(valid.track), agree), { numRuns: 1500 });
-    fc.assert(fc.property(nearlyValid(valid.track).map(asParsedJson), agree), { numRuns: 500 });
+    const call = valid[name] as fc.Arbitrary<Record<string, unknown>>;
+    fc.assert(fc.property(nearlyValid(call), agree), { numRuns: 1500 });
+    fc.assert(fc.property(nearlyValid(call).map(asParsedJson), agree), { numRuns: 500 });
     fc.assert(fc.property(message, agree), { numRuns: 500 });
   });
 });
