@@ -57,38 +57,94 @@ const noop = () => {};
 /**
  * A mapped message, serialized at the call, and its place in the queue: the one object the queue
  * holds per message, its order links and its settlement included. Its `messageId` is made the
- * first time something asks for it (a result, an event), so a queued message holds no UUID.
+ * first time something asks for it (a result, an event), so a queued message holds no UUID; what
+ * few messages carry (warnings, a byte count that is not the JSON's length, order links behind
+ * or before another message of the same user) lives in a {@link Rare} made only for them.
  */
 export class QueuedMessage implements OrderNode<QueuedMessage> {
   /** Enqueue order, 1-based: what flush waiters compare against. */
   seq = 0;
   state = WAITING;
   key = '';
-  after: QueuedMessage[] | undefined = undefined;
-  dependents: QueuedMessage[] | undefined = undefined;
-  blockers = 0;
   /** The promise the caller holds, and its settle functions. */
   promise: Promise<DeliveryResult> | undefined = undefined;
   resolve: (result: DeliveryResult) => void = noop;
   reject: (error: ConnectError) => void = noop;
+  private rare: Rare | undefined = undefined;
 
   constructor(
     readonly kind: MessageKind,
     /** The wire body as JSON. */
     readonly json: string,
     /** `json`'s size in UTF-8 bytes. */
-    readonly bytes: number,
+    bytes: number,
     /** The call's `messageId`, if it gave one. */
     private id: string | undefined,
     /** What the mapping warned about, if anything. */
-    readonly warnings: MappingWarning[] | undefined,
-  ) {}
+    warnings: MappingWarning[] | undefined,
+  ) {
+    if (bytes !== json.length) this.more().bytes = bytes;
+    if (warnings && warnings.length > 0) this.more().warnings = warnings;
+  }
+
+  /** `json`'s size in UTF-8 bytes. */
+  get bytes(): number {
+    return this.rare?.bytes ?? this.json.length;
+  }
+
+  /** What the mapping warned about, if anything. */
+  get warnings(): MappingWarning[] | undefined {
+    return this.rare?.warnings;
+  }
 
   /** The call's `messageId`, or a UUID made the first time it is asked for. */
   get messageId(): string {
     this.id ??= newMessageId();
     return this.id;
   }
+
+  /**
+   * The id for what is reported as the message ends: {@link messageId}, but one made now is not
+   * kept (nothing asks again).
+   */
+  finalId(): string {
+    return this.id ?? newMessageId();
+  }
+
+  get after(): QueuedMessage[] | undefined {
+    return this.rare?.after;
+  }
+  set after(after: QueuedMessage[] | undefined) {
+    if (after || this.rare) this.more().after = after;
+  }
+
+  get dependents(): QueuedMessage[] | undefined {
+    return this.rare?.dependents;
+  }
+  set dependents(dependents: QueuedMessage[] | undefined) {
+    if (dependents || this.rare) this.more().dependents = dependents;
+  }
+
+  get blockers(): number {
+    return this.rare?.blockers ?? 0;
+  }
+  set blockers(blockers: number) {
+    if (blockers !== 0 || this.rare) this.more().blockers = blockers;
+  }
+
+  private more(): Rare {
+    this.rare ??= new Rare();
+    return this.rare;
+  }
+}
+
+/** What few queued messages carry. */
+class Rare {
+  bytes: number | undefined = undefined;
+  warnings: MappingWarning[] | undefined = undefined;
+  after: QueuedMessage[] | undefined = undefined;
+  dependents: QueuedMessage[] | undefined = undefined;
+  blockers = 0;
 }
 
 /** A new message id: a random UUID. */
@@ -99,6 +155,8 @@ export function newMessageId(): string {
 interface FlushWaiter {
   /** The last message this flush waits for. */
   upTo: number;
+  /** How many of the messages up to it are not settled yet. */
+  remaining: number;
   resolve(): void;
 }
 
@@ -141,14 +199,9 @@ export class DeliveryQueue {
   /** Bytes of each lane's ready messages, a comma each. */
   private readonly readyBytes: Record<Lane, number> = { users: 0, events: 0, direct: 0 };
   private readonly order: UserOrder<QueuedMessage>;
-  /**
-   * Messages in enqueue order, settled ones dropped from the front as they settle: its first
-   * unsettled one is what flush waiters read, and `abandon()` reads them all.
-   */
-  private readonly unsettled = new Fifo<QueuedMessage>();
   private unsettledCount = 0;
-  /** Batches on the wire. */
-  private inFlight = 0;
+  /** Batches on the wire (a split batch stays until all of it has an answer). */
+  private readonly onWire = new Set<QueuedMessage[]>();
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages up to this enqueue order have waited out their linger (or were flushed). */
   private dueUpTo = 0;
@@ -206,7 +259,6 @@ export class DeliveryQueue {
     message.resolve = this.lastResolve;
     message.reject = this.lastReject;
     message.seq = ++this.enqueued;
-    this.unsettled.push(message);
     this.unsettledCount++;
     // A message behind an earlier one of its users goes when that one settles.
     if (!this.order.admit(message, userId, previousId)) return promise;
@@ -231,7 +283,7 @@ export class DeliveryQueue {
       return this.sharedFlush.promise;
     if (this.unsettledCount === 0) return Promise.resolve();
     const promise = new Promise<void>((resolve) => {
-      this.waiters.push({ upTo: this.enqueued, resolve });
+      this.waiters.push({ upTo: this.enqueued, remaining: this.unsettledCount, resolve });
     });
     this.dueUpTo = this.enqueued;
     const shared = { promise, coversUpTo: this.enqueued };
@@ -249,7 +301,7 @@ export class DeliveryQueue {
    */
   abandon(): void {
     this.clearLinger();
-    const unsettled = this.unsettled.drain().filter((message) => message.state !== SETTLED);
+    const unsettled = this.unsettledMessages();
     for (const lane of LANES) {
       this.ready[lane].drain();
       this.readyBytes[lane] = 0;
@@ -274,6 +326,24 @@ export class DeliveryQueue {
     });
   }
 
+  /**
+   * Every unsettled message, oldest first: those on the wire, the ready ones, and, behind them,
+   * those waiting for an earlier message of their users (each waits for one that is unsettled).
+   */
+  private unsettledMessages(): QueuedMessage[] {
+    const found = new Set<QueuedMessage>();
+    for (const batch of this.onWire) for (const message of batch) found.add(message);
+    for (const lane of LANES) {
+      const ready = this.ready[lane];
+      for (let index = 0; index < ready.length; index++)
+        found.add(ready.at(index) as QueuedMessage);
+    }
+    for (const message of found) {
+      for (const next of message.dependents ?? []) if (next.state !== SETTLED) found.add(next);
+    }
+    return [...found].filter((message) => message.state !== SETTLED).sort((a, b) => a.seq - b.seq);
+  }
+
   private armLinger(): void {
     if (this.lingerTimer !== undefined) return;
     this.lingerTimer = setTimeout(() => {
@@ -289,14 +359,14 @@ export class DeliveryQueue {
   }
 
   private dispatch(): void {
-    while (this.inFlight < this.options.maxConcurrentRequests) {
+    while (this.onWire.size < this.options.maxConcurrentRequests) {
       const batch = this.takeBatch();
       if (!batch) break;
-      this.inFlight++;
+      this.onWire.add(batch);
       void this.sendBatch(batch, 0)
         .catch((error: unknown) => this.failUnexpectedly(batch, error))
         .finally(() => {
-          this.inFlight--;
+          this.onWire.delete(batch);
           this.dispatch();
         });
     }
@@ -449,44 +519,34 @@ export class DeliveryQueue {
     message.state = SETTLED;
     this.counts[outcome]++;
     this.unsettledCount--;
+    const messageId = message.finalId();
     if (error) {
       message.promise?.catch(noop);
       message.reject(error);
     } else {
-      message.resolve({
-        messageId: message.messageId,
-        attempts,
-        warnings: message.warnings ?? [],
-      });
+      message.resolve({ messageId, attempts, warnings: message.warnings ?? [] });
     }
     // Its promise and settle functions are no longer needed: the queue holds no closure of it.
     message.promise = undefined;
     message.resolve = message.reject = noop;
-    while (this.unsettled.at(0)?.state === SETTLED) this.unsettled.shift();
     this.order.release(message, this.freed);
-    this.resolveWaiters();
+    if (this.waiters.length > 0) this.resolveWaiters(message.seq);
     const { emitter } = this.options;
     const { type } = message.kind;
     if (outcome === 'delivered') {
-      if (emitter.has('delivered'))
-        emitter.emit('delivered', { messageId: message.messageId, type, attempts });
+      if (emitter.has('delivered')) emitter.emit('delivered', { messageId, type, attempts });
     } else if (outcome === 'failed') {
-      emitter.emit('error', { error: error as ConnectError, messageId: message.messageId, type });
+      emitter.emit('error', { error: error as ConnectError, messageId, type });
     } else {
-      emitter.emit('drop', {
-        reason: 'closed',
-        messageId: message.messageId,
-        type,
-        ...(error ? { error } : {}),
-      });
+      emitter.emit('drop', { reason: 'closed', messageId, type, ...(error ? { error } : {}) });
     }
   }
 
-  /** Resolves the flushes whose messages have all settled. */
-  private resolveWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const oldest = this.unsettled.at(0)?.seq ?? Number.POSITIVE_INFINITY;
-    while (this.waiters.length > 0 && (this.waiters[0] as FlushWaiter).upTo < oldest) {
+  /** Counts a settled message off the flushes waiting for it; resolves those it completes. */
+  private resolveWaiters(seq: number): void {
+    for (const waiter of this.waiters) if (seq <= waiter.upTo) waiter.remaining--;
+    // The earliest flush waits for the fewest messages: they complete in order.
+    while (this.waiters.length > 0 && (this.waiters[0] as FlushWaiter).remaining === 0) {
       (this.waiters.shift() as FlushWaiter).resolve();
     }
   }

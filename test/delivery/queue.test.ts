@@ -209,6 +209,50 @@ describe('DeliveryQueue', () => {
     expect(queue.report()).toStrictEqual({ delivered: 0, failed: 1, dropped: 1 });
   });
 
+  it('abandon() reaches messages waiting behind waiting ones, and ends them all in call order', async () => {
+    const emitter = new Emitter(() => {});
+    const ended: string[] = [];
+    emitter.on('error', ({ messageId }) => ended.push(`failed ${messageId}`));
+    emitter.on('drop', ({ messageId }) => ended.push(`dropped ${messageId}`));
+    const { queue, add } = scriptedQueue({ emitter, maxBatchSize: 1, maxConcurrentRequests: 1 });
+    add('a', ['u1']); // on the wire
+    await vi.advanceTimersByTimeAsync(10);
+    add('b', ['u1']); // waits for a
+    add('c', ['u1', 'anon']); // waits for b
+    add('d', ['anon']); // waits for c, through the alias
+    add('e', ['u2']); // ready: one request at a time
+    queue.abandon();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ended).toStrictEqual([
+      'failed id-1',
+      'dropped id-2',
+      'dropped id-3',
+      'dropped id-4',
+      'dropped id-5',
+    ]);
+    expect(queue.size).toBe(0);
+    expect(queue.report()).toStrictEqual({ delivered: 0, failed: 1, dropped: 4 });
+  });
+
+  it('resolves flushes in order, each once the messages before it settled, whatever order they settle in', async () => {
+    const { queue, sent, add } = scriptedQueue({ maxBatchSize: 1 });
+    const flushed: string[] = [];
+    add('a', ['u1']);
+    add('b', ['u2']);
+    void queue.flush().then(() => flushed.push('first'));
+    add('c', ['u3']);
+    void queue.flush().then(() => flushed.push('second'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((request) => request.ids)).toStrictEqual([['a'], ['b'], ['c']]);
+    sent[2]?.answer(OK);
+    sent[0]?.answer(OK);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(flushed).toStrictEqual([]);
+    sent[1]?.answer(OK);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(flushed).toStrictEqual(['first', 'second']);
+  });
+
   it('fails what a send that throws carried, typed, instead of leaving it unsettled', async () => {
     const { add } = scriptedQueue({
       send: () => {
