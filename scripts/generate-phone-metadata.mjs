@@ -36,10 +36,19 @@ import type { MetadataJson } from 'libphonenumber-js/core';
 export type CountryCode =
 ${countries.map((code) => `  | '${code}'`).join('\n')};
 
-/** libphonenumber-js's "min" metadata without number formats (only display formatting reads them). */
-export const PHONE_METADATA: MetadataJson = /* @__PURE__ */ JSON.parse(
-  ${JSON.stringify(JSON.stringify(metadata))},
-);
+let parsed: MetadataJson | undefined;
+
+/**
+ * libphonenumber-js's "min" metadata without number formats (only display formatting reads
+ * them), parsed the first time a phone number is read: importing the package does not pay for it.
+ */
+export function phoneMetadata(): MetadataJson {
+  parsed ??= JSON.parse(METADATA) as MetadataJson;
+  return parsed;
+}
+
+const METADATA =
+  ${JSON.stringify(JSON.stringify(metadata))};
 `;
   writeFileSync(new URL('../src/leaf/phone-metadata.ts', import.meta.url), source);
 }

@@ -4,8 +4,9 @@ import type { FetchLike } from './delivery/transport';
 import { didYouMean } from './leaf/did-you-mean';
 import type { CountryCode } from './leaf/phone-country';
 import type { OutgoingCall } from './mappers/calls';
+import { lazy } from './schemas/lazy';
 import type { MappingOptions } from './schemas/mapping-options';
-import { MappingOptionsSchema } from './schemas/mapping-options';
+import { mappingOptionsSchema } from './schemas/mapping-options';
 import { invalid, parseOrThrow } from './schemas/parse';
 
 /** `ConnectClient`'s options: what each means and its default, checked and resolved in one place. */
@@ -163,66 +164,69 @@ export interface ClientEnvironment {
   isBrowser: boolean;
 }
 
-const fn = <T>(problem = 'must be a function') =>
-  z.custom<T>((value) => typeof value === 'function', { error: problem });
-const positiveMs = z
-  .number({ error: 'must be a number of milliseconds' })
-  .check(
-    z.int(),
-    z.positive({ error: 'must be above 0' }),
-    z.lte(MAX_TIMER_MS, { error: `must be at most ${MAX_TIMER_MS} ms` }),
-  );
-/** A whole number from `min` to `max`. */
-const wholeNumber = (min: number, max = Number.POSITIVE_INFINITY, maxError?: string) =>
-  z
-    .number()
+/** The options' schema, built on first use (./schemas/lazy). */
+const connectClientOptionsSchema = lazy(() => {
+  const fn = <T>(problem = 'must be a function') =>
+    z.custom<T>((value) => typeof value === 'function', { error: problem });
+  const positiveMs = z
+    .number({ error: 'must be a number of milliseconds' })
     .check(
       z.int(),
-      z.gte(min),
-      ...(max === Number.POSITIVE_INFINITY
-        ? []
-        : [z.lte(max, maxError === undefined ? undefined : { error: maxError })]),
+      z.positive({ error: 'must be above 0' }),
+      z.lte(MAX_TIMER_MS, { error: `must be at most ${MAX_TIMER_MS} ms` }),
     );
+  /** A whole number from `min` to `max`. */
+  const wholeNumber = (min: number, max = Number.POSITIVE_INFINITY, maxError?: string) =>
+    z
+      .number()
+      .check(
+        z.int(),
+        z.gte(min),
+        ...(max === Number.POSITIVE_INFINITY
+          ? []
+          : [z.lte(max, maxError === undefined ? undefined : { error: maxError })]),
+      );
 
-const RetryPolicySchema = z.object({
-  maxRetries: z.optional(wholeNumber(0, 20)),
-  initialDelay: z.optional(positiveMs),
-  maxDelay: z.optional(positiveMs),
-  maxRetryAfter: z.optional(positiveMs),
-  maxElapsed: z.optional(positiveMs),
-});
+  const RetryPolicySchema = z.object({
+    maxRetries: z.optional(wholeNumber(0, 20)),
+    initialDelay: z.optional(positiveMs),
+    maxDelay: z.optional(positiveMs),
+    maxRetryAfter: z.optional(positiveMs),
+    maxElapsed: z.optional(positiveMs),
+  });
 
-const ConnectClientOptionsSchema = z.extend(z.omit(MappingOptionsSchema, { now: true }), {
-  apiKey: z
-    .string({ error: 'is required: the private key of your Connect environment' })
-    // A refinement, not a length check: see PushTokenBodySchema in ./schemas/wire.
-    .check(z.refine((key) => key.length > 0, { error: 'must not be empty' })),
-  baseUrl: z.optional(z.string()),
-  fetch: z.optional(fn<FetchLike>()),
-  timeout: z.optional(positiveMs),
-  maxRetries: z.optional(wholeNumber(0, 20)),
-  retry: z.optional(RetryPolicySchema),
-  maxBatchSize: z.optional(wholeNumber(1, 100, 'must be at most 100, Connect’s batch limit')),
-  maxBatchBytes: z.optional(wholeNumber(1024)),
-  maxMessageBytes: z.optional(wholeNumber(1)),
-  aliasMemory: z.optional(wholeNumber(0)),
-  flushInterval: z.optional(wholeNumber(0, 60_000)),
-  maxQueueSize: z.optional(wholeNumber(1)),
-  maxConcurrentRequests: z.optional(wholeNumber(1, 64)),
-  waitUntil: z.optional(fn<(promise: Promise<unknown>) => void>()),
-  beforeSend: z.optional(fn<(call: OutgoingCall) => OutgoingCall | null | undefined | false>()),
-  logger: z.optional(
-    z.custom<ConnectLogger | false>(
-      (value) => value === false || (typeof value === 'object' && value !== null),
-      { error: 'must be an object with debug/info/warn/error methods, or false' },
+  return z.extend(z.omit(mappingOptionsSchema(), { now: true }), {
+    apiKey: z
+      .string({ error: 'is required: the private key of your Connect environment' })
+      // A refinement, not a length check: see PushTokenBodySchema in ./schemas/wire.
+      .check(z.refine((key) => key.length > 0, { error: 'must not be empty' })),
+    baseUrl: z.optional(z.string()),
+    fetch: z.optional(fn<FetchLike>()),
+    timeout: z.optional(positiveMs),
+    maxRetries: z.optional(wholeNumber(0, 20)),
+    retry: z.optional(RetryPolicySchema),
+    maxBatchSize: z.optional(wholeNumber(1, 100, 'must be at most 100, Connect’s batch limit')),
+    maxBatchBytes: z.optional(wholeNumber(1024)),
+    maxMessageBytes: z.optional(wholeNumber(1)),
+    aliasMemory: z.optional(wholeNumber(0)),
+    flushInterval: z.optional(wholeNumber(0, 60_000)),
+    maxQueueSize: z.optional(wholeNumber(1)),
+    maxConcurrentRequests: z.optional(wholeNumber(1, 64)),
+    waitUntil: z.optional(fn<(promise: Promise<unknown>) => void>()),
+    beforeSend: z.optional(fn<(call: OutgoingCall) => OutgoingCall | null | undefined | false>()),
+    logger: z.optional(
+      z.custom<ConnectLogger | false>(
+        (value) => value === false || (typeof value === 'object' && value !== null),
+        { error: 'must be an object with debug/info/warn/error methods, or false' },
+      ),
     ),
-  ),
-  dangerouslyAllowBrowser: z.optional(z.boolean()),
-  enabled: z.optional(z.boolean()),
-  allowInsecureHttp: z.optional(z.boolean()),
+    dangerouslyAllowBrowser: z.optional(z.boolean()),
+    enabled: z.optional(z.boolean()),
+    allowInsecureHttp: z.optional(z.boolean()),
+  });
 });
 
-const OPTION_NAMES = Object.keys(ConnectClientOptionsSchema.shape);
+const optionNames = lazy(() => Object.keys(connectClientOptionsSchema().shape));
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -241,7 +245,7 @@ export function resolveClientOptions(
   environment: ClientEnvironment,
 ): ResolvedClientOptions {
   refuseUnknownOptions(options);
-  const parsed = parseOrThrow(ConnectClientOptionsSchema, options, 'ConnectClient');
+  const parsed = parseOrThrow(connectClientOptionsSchema(), options, 'ConnectClient');
   if (environment.isBrowser && !parsed.dangerouslyAllowBrowser) {
     throw invalid(
       'ConnectClient',
@@ -297,12 +301,12 @@ export function resolveClientOptions(
 function refuseUnknownOptions(options: unknown): void {
   if (typeof options !== 'object' || options === null) return; // the schema names that
   for (const name of Object.keys(options)) {
-    if (OPTION_NAMES.includes(name)) continue;
-    const meant = didYouMean(name, OPTION_NAMES);
+    if (optionNames().includes(name)) continue;
+    const meant = didYouMean(name, optionNames());
     throw invalid(
       'ConnectClient',
       name,
-      `is not an option${meant ? `; did you mean \`${meant}\`?` : ''} (the options are ${OPTION_NAMES.join(', ')})`,
+      `is not an option${meant ? `; did you mean \`${meant}\`?` : ''} (the options are ${optionNames().join(', ')})`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { isSupportedCountry } from 'libphonenumber-js/core';
-import { type CountryCode, PHONE_METADATA } from './phone-metadata';
+import { type CountryCode, phoneMetadata } from './phone-metadata';
 
 /** The countries phone numbers can be read in: libphonenumber-js's list, on our metadata. */
 
@@ -15,5 +15,5 @@ export type { CountryCode };
  * ```
  */
 export function isPhoneCountry(country: string): country is CountryCode {
-  return isSupportedCountry(country as CountryCode, PHONE_METADATA);
+  return isSupportedCountry(country as CountryCode, phoneMetadata());
 }

@@ -1,13 +1,13 @@
 import type { Id } from '../leaf/values';
 import {
   type DisablePushTokenMessage,
-  DisablePushTokenMessageSchema,
+  disablePushTokenMessageSchema,
   type GroupMessage,
-  GroupMessageSchema,
+  groupMessageSchema,
   type RegisterPushTokenMessage,
-  RegisterPushTokenMessageSchema,
+  registerPushTokenMessageSchema,
   type SubscriptionMessage,
-  SubscriptionMessageSchema,
+  subscriptionMessageSchema,
 } from '../schemas/account-calls';
 import { invalid, parseOrThrow } from '../schemas/parse';
 import type { ConnectUser } from '../schemas/wire';
@@ -28,7 +28,7 @@ import type { MappedCall } from './mapped-call';
  * ```
  */
 export function mapGroup(message: GroupMessage): MappedCall<'/v2/identify', ConnectUser> {
-  const input = parseOrThrow(GroupMessageSchema, message, 'group');
+  const input = parseOrThrow(groupMessageSchema(), message, 'group');
   const groupAttributes =
     input.traits == null
       ? {}
@@ -60,7 +60,7 @@ export type PushTokenBody = { user_id: Id; token: string } | { user_id: Id; all:
 export function mapRegisterPushToken(
   message: RegisterPushTokenMessage,
 ): MappedCall<`/v2/${string}/register`, PushTokenBody> {
-  const input = parseOrThrow(RegisterPushTokenMessageSchema, message, 'registerPushToken');
+  const input = parseOrThrow(registerPushTokenMessageSchema(), message, 'registerPushToken');
   const token = pushTokenText(input.token);
   if (token === undefined)
     throw invalid('registerPushToken', 'token', 'must be a non-empty string or bytes');
@@ -84,7 +84,7 @@ export function mapDisablePushToken(
   message: DisablePushTokenMessage,
 ): MappedCall<`/v2/${string}/disable`, PushTokenBody> {
   const call = 'disablePushToken';
-  const input = parseOrThrow(DisablePushTokenMessageSchema, message, call);
+  const input = parseOrThrow(disablePushTokenMessageSchema(), message, call);
   const path = `/v2/${input.platform}/disable` as const;
   if (input.all === true) {
     if (input.token !== undefined)
@@ -115,7 +115,7 @@ export function mapSubscription(
   action: 'subscribe' | 'unsubscribe',
   message: SubscriptionMessage,
 ): MappedCall<`/v2/${'subscribe' | 'unsubscribe'}/${'all' | 'campaigns'}`, SubscriptionBody> {
-  const input = parseOrThrow(SubscriptionMessageSchema, message, action);
+  const input = parseOrThrow(subscriptionMessageSchema(), message, action);
   if (input.campaignIds == null) {
     return { path: `/v2/${action}/all`, body: { user_id: input.userId }, warnings: [] };
   }

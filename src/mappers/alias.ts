@@ -1,5 +1,5 @@
 import type { MappingOptions } from '../schemas/mapping-options';
-import { type AliasMessage, AliasMessageSchema } from '../schemas/messages';
+import { type AliasMessage, aliasMessageSchema } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
 import type { ConnectUser } from '../schemas/wire';
 import type { MappedCall } from './mapped-call';
@@ -24,7 +24,7 @@ export function mapAlias(
   options?: MappingOptions,
 ): MappedCall<'/v2/identify', ConnectUser> {
   resolveMappingOptions(options);
-  const input = parseOrThrow(AliasMessageSchema, message, CALL);
+  const input = parseOrThrow(aliasMessageSchema(), message, CALL);
   const previousId = input.previousId ?? input.anonymousId;
   if (previousId == null) throw invalid(CALL, 'previousId', 'or `anonymousId` is required');
   if (String(previousId) === String(input.userId)) {

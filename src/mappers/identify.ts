@@ -3,7 +3,7 @@ import { type Id, isUsableString, looksLikeEmail } from '../leaf/values';
 import { readIdentify } from '../schemas/fast-paths';
 import type { MappingOptions } from '../schemas/mapping-options';
 import type { IdentifyMessage, Traits } from '../schemas/messages';
-import { IdentifyMessageSchema } from '../schemas/messages';
+import { identifyMessageSchema } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
 import type { MappingWarning } from '../schemas/warning';
 import type { ConnectUser } from '../schemas/wire';
@@ -65,7 +65,7 @@ function mapIdentifyAs(
   copy: typeof jsonSafeCopy,
 ): MappedCall<'/v2/identify', ConnectUser> {
   // The common shapes are checked by hand; zod decides the rest and words every error.
-  const input = readIdentify(message) ?? parseOrThrow(IdentifyMessageSchema, message, CALL);
+  const input = readIdentify(message) ?? parseOrThrow(identifyMessageSchema(), message, CALL);
   const userId = input.userId ?? input.anonymousId;
   if (userId == null) throw invalid(CALL, 'userId', 'or `anonymousId` is required');
 

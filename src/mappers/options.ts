@@ -1,5 +1,5 @@
 import type { CountryCode } from '../leaf/phone-country';
-import { type MappingOptions, MappingOptionsSchema } from '../schemas/mapping-options';
+import { type MappingOptions, mappingOptionsSchema } from '../schemas/mapping-options';
 import { parseOrThrow } from '../schemas/parse';
 import type { AndroidPushField } from './device-token';
 
@@ -38,7 +38,7 @@ export function resolveMappingOptions(options?: MappingOptions): ResolvedMapping
   if (options === undefined) return DEFAULTS;
   let result = resolved.get(options);
   if (!result) {
-    const parsed = parseOrThrow(MappingOptionsSchema, options, 'options');
+    const parsed = parseOrThrow(mappingOptionsSchema(), options, 'options');
     result = {
       now: parsed.now ?? DEFAULTS.now,
       androidPushField: parsed.androidPushField ?? DEFAULTS.androidPushField,

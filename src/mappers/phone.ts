@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
 import type { CountryCode } from '../leaf/phone-country';
-import { PHONE_METADATA } from '../leaf/phone-metadata';
+import { phoneMetadata } from '../leaf/phone-metadata';
 
 /**
  * Normalizes phone numbers to E.164 with libphonenumber-js, on its "min" metadata without the
@@ -44,7 +44,7 @@ export function toE164(text: string, defaultCountry?: CountryCode): string | und
     text,
     // Stryker disable next-line ConditionalExpression: equivalent: libphonenumber-js reads { defaultCountry: undefined } as {} (the test is for exactOptionalPropertyTypes)
     defaultCountry === undefined ? {} : { defaultCountry },
-    PHONE_METADATA,
+    phoneMetadata(),
   );
   return parsed?.isValid() ? parsed.number : undefined;
 }

@@ -1,6 +1,6 @@
 import { readTrack } from '../schemas/fast-paths';
 import type { MappingOptions } from '../schemas/mapping-options';
-import { type TrackMessage, TrackMessageSchema } from '../schemas/messages';
+import { type TrackMessage, trackMessageSchema } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
 import type { MappingWarning } from '../schemas/warning';
 import type { ConnectEvent } from '../schemas/wire';
@@ -56,7 +56,7 @@ function mapTrackAs(
   warnings: MappingWarning[],
 ): MappedCall<'/v2/track', ConnectEvent> {
   // The common shapes are checked by hand; zod decides the rest and words every error.
-  const input = readTrack(message) ?? parseOrThrow(TrackMessageSchema, message, CALL);
+  const input = readTrack(message) ?? parseOrThrow(trackMessageSchema(), message, CALL);
   const userId = input.userId ?? input.anonymousId;
   if (userId == null) throw invalid(CALL, 'userId', 'or `anonymousId` is required');
 

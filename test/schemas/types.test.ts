@@ -9,17 +9,15 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod/mini';
 import type { CountryCode } from '../../src/leaf/phone-country';
 import type {
+  AliasMessageSchema,
   DisablePushTokenMessageSchema,
   GroupMessageSchema,
+  IdentifyMessageSchema,
+  MappingOptionsSchema,
   RegisterPushTokenMessageSchema,
   SubscriptionMessageSchema,
-} from '../../src/schemas/account-calls';
-import type { MappingOptionsSchema } from '../../src/schemas/mapping-options';
-import type {
-  AliasMessageSchema,
-  IdentifyMessageSchema,
   TrackMessageSchema,
-} from '../../src/schemas/messages';
+} from '../../src/schemas/index';
 import type {
   AliasMessage,
   ConnectEvent,
