@@ -6,13 +6,7 @@ import {
   resolveClientOptions,
 } from './client-options';
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
-import {
-  type SerializedMessage,
-  serializeMessage,
-  toJson,
-  tooLarge,
-  utf8Length,
-} from './delivery/message-size';
+import { toJson, tooLarge, utf8Length } from './delivery/message-size';
 import {
   DeliveryQueue,
   type DeliveryReport,
@@ -28,11 +22,9 @@ import {
   CALLS,
   isCallType,
   type MessageOf,
-  mapCall,
   mapCallForWire,
   type OutgoingCall,
 } from './mappers/calls';
-import type { MappedCall } from './mappers/mapped-call';
 import { type ResolvedMappingOptions, resolveMappingOptions } from './mappers/options';
 import type { MappingOptions } from './schemas/mapping-options';
 import { invalid, issueAt } from './schemas/parse';
@@ -255,7 +247,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
           `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
         );
       }
-      return this.prepared(call.type, call.message).warnings;
+      return [...(this.serialized(call.type, call.message, undefined).message.warnings ?? [])];
     });
   }
 
@@ -327,14 +319,32 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
     return this.emitter.on(event, listener);
   }
 
-  /** The call mapped and serialized; throws ValidationError, naming the field. */
-  private prepared(
+  /**
+   * The call mapped and serialized, as a message to queue (its warnings must not be changed:
+   * they may be shared), with the Connect user ids it writes; throws ValidationError, naming the
+   * field.
+   */
+  private serialized(
     type: CallType,
     message: unknown,
-  ): MappedCall<string, unknown> & SerializedMessage {
-    const mapped = mapCall(type, message, this.mapping);
-    const { json, bytes } = serializeMessage(type, mapped.body, this.maxMessageBytes);
-    return { path: mapped.path, body: mapped.body, warnings: mapped.warnings, json, bytes };
+    givenId: string | undefined,
+  ): Checked & { message: QueuedMessage } {
+    const { path, body, warnings } = mapCallForWire(
+      type,
+      message,
+      this.mapping,
+      this.resolvedMapping,
+    );
+    const json = toJson(type, body);
+    const bytes = utf8Length(json);
+    if (bytes > this.maxMessageBytes) throw tooLarge(type, body, bytes, this.maxMessageBytes);
+    const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
+    return {
+      message: new QueuedMessage(kindOf(type, path), json, bytes, givenId, warnings),
+      givenId,
+      userId: String(user_id),
+      previousId: previous_id === undefined ? undefined : String(previous_id),
+    };
   }
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
@@ -430,28 +440,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
       }
       outgoing = call.message;
     }
-    const { path, body, warnings } = mapCallForWire(
-      type,
-      outgoing,
-      this.mapping,
-      this.resolvedMapping,
-    );
-    const json = toJson(type, body);
-    const bytes = utf8Length(json);
-    if (bytes > this.maxMessageBytes) throw tooLarge(type, body, bytes, this.maxMessageBytes);
-    const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
-    return {
-      message: new QueuedMessage(
-        kindOf(type, path),
-        json,
-        bytes,
-        givenId,
-        warnings.length > 0 ? warnings : undefined,
-      ),
-      givenId,
-      userId: String(user_id),
-      previousId: previous_id === undefined ? undefined : String(previous_id),
-    };
+    return this.serialized(type, outgoing, givenId);
   }
 
   private sendChecked(type: CallType, checked: Checked): Promise<DeliveryResult> {

@@ -1,4 +1,4 @@
-import { TIME_ZONE_GROUPS, TIME_ZONE_NAMES } from './timezone-data';
+import { TIME_ZONE_GROUPS } from './timezone-data';
 
 /** Canonicalizes time zone names against @vvo/tzdb's data (compacted in ./timezone-data). */
 
@@ -31,13 +31,17 @@ let knownNames: Set<string> | undefined;
 function tables(): { canonical: Map<string, string>; known: Set<string> } {
   // Stryker disable next-line LogicalOperator,ConditionalExpression,BooleanLiteral: equivalent: a lazy cache; both are set together, and building them again gives the same tables
   if (!canonicalByLowerName || !knownNames) {
-    const names = TIME_ZONE_NAMES.split(' ');
-    const canonical = new Map<string, string>();
-    for (const name of names) canonical.set(name.toLowerCase(), name);
+    const names: string[] = [];
     const groups: Array<[string, readonly string[]]> = TIME_ZONE_GROUPS.split(';').map((zone) => {
-      const members = zone.split(' ');
+      const members = zone.split(' ').map((member) => {
+        if (!member.startsWith('*')) return member;
+        names.push(member.slice(1));
+        return member.slice(1);
+      });
       return [members[0] as string, members];
     });
+    const canonical = new Map<string, string>();
+    for (const name of names) canonical.set(name.toLowerCase(), name);
     groups.push(['Etc/UTC', UTC_GROUP]);
     for (const [main, members] of groups) {
       for (const member of members) {
@@ -47,7 +51,7 @@ function tables(): { canonical: Map<string, string>; known: Set<string> } {
     }
     const known = new Set<string>(names);
     for (const [main, members] of groups) {
-      // Stryker disable next-line CallExpression: equivalent: every main name is also in TIME_ZONE_NAMES or in its own group (test/mappers/timezone.test.ts checks the data)
+      // Stryker disable next-line CallExpression: equivalent: every main name is also a marked name or in its own group (test/mappers/timezone.test.ts checks the data)
       known.add(main);
       for (const member of members) known.add(member);
     }
