@@ -1,7 +1,6 @@
 /** The README's snippets, type-checked; scripts/check-doc-snippets.mjs keeps the README in sync. */
 import type { ConnectProxyOptions } from 'zendesk-connect/proxy';
 
-declare const anonymousId: string;
 declare const client: ConnectProxyOptions['client'];
 declare function sessionUserId(request: Request): Promise<string | null>;
 
@@ -16,7 +15,8 @@ await connect.identify({
   traits: { name: 'Michael Bolton', email: 'mbolton@example.com', phone: '(415) 555-2671' },
   context: { device: { type: 'ios', token: 'XXXYYYZZZ' } },
 });
-await connect.alias({ userId: '019mr8mf4r', previousId: anonymousId });
+// the visitor signed up: join the anonymous id their page used to the new user
+await connect.alias({ userId: '019mr8mf4r', previousId: 'b0a9c2f4-7e1d-4c55-9a1e-3f6b2d8c9e01' });
 await connect.track({ userId: '019mr8mf4r', event: 'Signed Up', properties: { plan: 'Startup' } });
 
 const report = await connect.close({ timeout: 5_000 }); // { delivered: 3, failed: 0, dropped: 0 }
