@@ -53,6 +53,9 @@ export default defineConfig([
     format: ['esm'],
     platform: 'node',
     ...COMMAND,
+    // The library itself is imported by name (Node resolves a package's own name through its
+    // exports), so the command carries only its own code and libraries.
+    external: [...(shared.external ?? []), 'zendesk-connect'],
     noExternal: [...(shared.noExternal ?? []), 'commander', 'csv-parse', 'cli-progress'],
     banner: {
       js: "import { createRequire as __zcCreateRequire } from 'node:module'; const require = __zcCreateRequire(import.meta.url);",

@@ -111,6 +111,19 @@ const { createConnectEmulator } = ${load('zendesk-connect/testing')};
     }
   });
 
+  it('installs both commands, which start from the installed package', () => {
+    for (const [command, says] of [
+      ['zendesk-connect', 'Usage: zendesk-connect'],
+      ['connect-emulator', 'connect-emulator: a local Zendesk Connect'],
+    ]) {
+      const help = execFileSync(join(app, 'node_modules/.bin', command as string), ['--help'], {
+        cwd: app,
+        encoding: 'utf8',
+      });
+      expect(help).toContain(says);
+    }
+  });
+
   describe('type-checks every door, strict, without skipLibCheck', () => {
     beforeAll(() => {
       // The optional peers of the doors that show their types (msw, zod), and Node's types for
