@@ -2,7 +2,7 @@
 import type { ConnectProxyOptions } from 'zendesk-connect/proxy';
 
 declare const anonymousId: string;
-declare const client: ConnectProxyOptions['client'];
+declare const client: NonNullable<ConnectProxyOptions['client']>;
 declare function sessionUserId(request: Request): Promise<string | null>;
 
 // #region node
