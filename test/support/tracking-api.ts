@@ -3,8 +3,8 @@
  * (captured on the way in), against what Connect stored, mapped as `ConnectClient` maps it.
  */
 import { expect } from 'vitest';
-import { mapAlias, mapGroup, mapIdentify, mapTrack } from '../../src/index';
-import type { ConnectEmulator } from '../../src/testing/index';
+import { ConnectClient, mapAlias, mapGroup, mapIdentify, mapTrack } from '../../src/index';
+import { type ConnectEmulator, createConnectEmulator } from '../../src/testing/index';
 
 /** One request the proxy received: its path, headers, body, and when it was handled (epoch ms). */
 export interface Received {
@@ -104,4 +104,30 @@ export function expectMappedAsClient(emulator: ConnectEmulator, log: readonly Re
       expect(write.body).toStrictEqual(mapTrack({ ...message, timestamp: stored } as never).body);
     }
   });
+}
+
+/**
+ * The emulator ends as it would had `ConnectClient` sent the same calls itself (each track with
+ * the timestamp the proxy corrected): the same users, merged the same way, and the same events.
+ */
+export async function expectSameAsClient(
+  emulator: ConnectEmulator,
+  log: readonly Received[],
+): Promise<void> {
+  const messages = messagesOf(log)
+    .map(({ message }) => message)
+    .filter((message) => message.type !== 'page' && message.type !== 'screen');
+  const reference = createConnectEmulator();
+  const connect = new ConnectClient({ apiKey: 'reference', fetch: reference.fetch });
+  for (const [i, message] of messages.entries()) {
+    const stored = (emulator.writes[i]?.body as { timestamp?: number }).timestamp;
+    const call = message.type === 'track' ? { ...message, timestamp: stored } : message;
+    await connect[message.type as 'identify' | 'track' | 'alias' | 'group'](call as never);
+  }
+  await connect.close();
+  const users = (e: ConnectEmulator) =>
+    [...e.users].map(([id, { created_at: _, updated_at: __, ...user }]) => [id, user]);
+  const events = (e: ConnectEmulator) => e.events.map(({ received_at: _, ...event }) => event);
+  expect(users(emulator)).toStrictEqual(users(reference));
+  expect(events(emulator)).toStrictEqual(events(reference));
 }
