@@ -120,7 +120,7 @@ export async function expectSameAsClient(
   const reference = createConnectEmulator();
   const connect = new ConnectClient({ apiKey: 'reference', fetch: reference.fetch });
   for (const [i, message] of messages.entries()) {
-    const stored = (emulator.writes[i]?.body as { timestamp?: number }).timestamp;
+    const stored = (emulator.writes[i]?.body as { timestamp?: number } | undefined)?.timestamp;
     const call = message.type === 'track' ? { ...message, timestamp: stored } : message;
     await connect[message.type as 'identify' | 'track' | 'alias' | 'group'](call as never);
   }
