@@ -359,3 +359,47 @@ describe('analytics.js’s headers', () => {
     expect(emulator.writes).toHaveLength(1);
   });
 });
+
+describe('gzip bodies (analytics-python’s gzip=True)', () => {
+  const gzip = async (text: string) =>
+    new Uint8Array(
+      await new Response(
+        new Blob([text]).stream().pipeThrough(new CompressionStream('gzip')),
+      ).arrayBuffer(),
+    );
+
+  it('are inflated; what they inflate to counts against maxBodyBytes; a bad one is 400, another encoding 415', async () => {
+    const { emulator, proxy } = setUp({ maxBodyBytes: 64 * 1024 });
+    const post = (body: BodyInit, encoding: string) =>
+      proxy(
+        new Request(`${ORIGIN}/api/connect/v1/batch`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-encoding': encoding,
+            'x-session-user': USER,
+          },
+          body,
+        }),
+      );
+    expect(
+      await answer(await post(await gzip(JSON.stringify({ batch: [track] })), 'gzip')),
+    ).toEqual([200, { accepted: 1, skipped: 0 }]);
+    // A megabyte of spaces is a kilobyte of gzip: refused while it inflates.
+    const bomb = await gzip(`{"batch":[${' '.repeat(1024 * 1024)}]}`);
+    expect(bomb.byteLength).toBeLessThan(4096);
+    expect(await answer(await post(bomb, 'gzip'))).toMatchObject([
+      413,
+      { error: { code: 'too_large' } },
+    ]);
+    expect(await answer(await post('{"batch":[]}', 'gzip'))).toMatchObject([
+      400,
+      { error: { code: 'invalid_json' } },
+    ]);
+    expect(await answer(await post('{"batch":[]}', 'br'))).toMatchObject([
+      415,
+      { error: { code: 'unsupported_encoding' } },
+    ]);
+    expect(emulator.writes).toHaveLength(1);
+  });
+});
