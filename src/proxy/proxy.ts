@@ -64,7 +64,7 @@ export interface AuthorizeContext<Context = unknown> {
 export interface ConnectProxyOptions<Context = unknown> {
   /**
    * The server-side client that maps and forwards every request, whatever write key it names.
-   * Give it or `writeKeys`.
+   * Give it or `writeKeys`. Default: none.
    */
   client?: ConnectClient;
   /**
@@ -72,7 +72,7 @@ export interface ConnectProxyOptions<Context = unknown> {
    * development…): a request goes to the client of the write key it names (HTTP Basic's user
    * name, as analytics.js and Segment's libraries send it, or the body's `writeKey`); one naming
    * no key or another is refused with 401 `unknown_write_key`. A write key is public (it is in the
-   * page): it picks an environment, it does not authenticate. Give it or `client`.
+   * page): it picks an environment, it does not authenticate. Give it or `client`. Default: none.
    */
   writeKeys?: Readonly<Record<string, ConnectClient>>;
   /**
