@@ -1,5 +1,6 @@
 import type { ConnectClient, PreparedCall } from '../client';
 import { ConnectError, type ConnectErrorJson, ValidationError } from '../errors';
+import { corsHeaders } from '../leaf/cors';
 import { type Id, isId, isPlainObject } from '../leaf/values';
 import { type OutgoingCall, SEGMENT_CALLS } from '../mappers/calls';
 import { invalid } from '../schemas/parse';
@@ -219,27 +220,19 @@ export function createConnectProxy<Context = unknown>(
           `the origin ${origin} may not call this endpoint`,
           {},
         );
-      Object.assign(cors, {
-        'access-control-allow-origin': origin,
-        'access-control-allow-credentials': 'true',
-        'access-control-expose-headers': 'Retry-After',
-        vary: 'Origin',
-      });
+      // What the page asks for is allowed: analytics.js sends Authorization (its write key)
+      // and, when it retries, X-Retry-Count.
+      Object.assign(
+        cors,
+        corsHeaders({
+          origin,
+          methods: 'POST, OPTIONS',
+          requestedHeaders: request.headers.get('access-control-request-headers'),
+          credentials: true,
+        }),
+      );
     }
-    if (request.method === 'OPTIONS') {
-      return new Response(null, {
-        status: 204,
-        headers: {
-          ...cors,
-          'access-control-allow-methods': 'POST, OPTIONS',
-          // What the page asks for: analytics.js sends Authorization (its write key) and, when
-          // it retries, X-Retry-Count.
-          'access-control-allow-headers':
-            request.headers.get('access-control-request-headers') ?? 'content-type',
-          'access-control-max-age': '600',
-        },
-      });
-    }
+    if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
     if (request.method !== 'POST') {
       return failure(405, 'method_not_allowed', `${request.method} is not allowed; use POST`, {
         ...cors,
