@@ -1,4 +1,3 @@
-import { ANONYMOUS_ID_PATTERN, newAnonymousId } from '../anonymous-id';
 import {
   isRetryableAnswer,
   type ResolvedRetryPolicy,
@@ -8,6 +7,7 @@ import {
   sleep,
 } from '../delivery/retry-policy';
 import { ConnectionError, QueueFullError, ValidationError } from '../errors';
+import { ANONYMOUS_ID_PATTERN, newAnonymousId } from '../leaf/anonymous-id';
 import { codePointLength, isId, isPlainObject, isUsableString } from '../leaf/values';
 import { jsonSafeCopy } from '../mappers/json-copy';
 import { VERSION } from '../version';

@@ -2,7 +2,7 @@
  * Which Connect users a message writes, and whether a request may write them. Pure: the signed-in
  * user, the anonymous form and the browser's bound ids come in as arguments.
  */
-import { anonymousIdTime } from '../anonymous-id';
+import { anonymousIdTime } from '../leaf/anonymous-id';
 import { type Id, isPlainObject } from '../leaf/values';
 import type { SegmentCallType } from '../mappers/calls';
 import { reservedTraitOf } from '../mappers/trait-keys';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { ANALYTICS_JS_ANONYMOUS_ID_PATTERN } from '../anonymous-id';
+export { ANALYTICS_JS_ANONYMOUS_ID_PATTERN } from '../leaf/anonymous-id';
 export {
   type AuthorizeContext,
   type BindingCookieOptions,

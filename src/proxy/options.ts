@@ -1,6 +1,7 @@
 /** The proxy's options, checked and given their defaults in one place. */
-import { ANONYMOUS_ID_PATTERN } from '../anonymous-id';
+
 import type { ConnectClient } from '../client';
+import { ANONYMOUS_ID_PATTERN } from '../leaf/anonymous-id';
 import { codePointLength, type Id, isPlainObject, isUsableString } from '../leaf/values';
 import { invalid } from '../schemas/parse';
 import { type Binder, createBinder } from './binding';

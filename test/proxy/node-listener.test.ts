@@ -7,8 +7,8 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient } from '../../src/index';
+import { newAnonymousId } from '../../src/leaf/anonymous-id';
 import { toNodeListener } from '../../src/node/proxy';
 import { createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
