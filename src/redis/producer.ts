@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CallType, Emitter } from '../delivery/events';
+import type { CallType } from '../delivery/events';
 import { flattened } from '../delivery/flat-string';
 import type { QueuedMessage } from '../delivery/queue';
 import { ClientClosedError, ConnectError } from '../errors';
