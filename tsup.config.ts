@@ -10,6 +10,7 @@ const doors = {
   proxy: 'src/proxy/index.ts',
   'proxy-node': 'src/node/proxy.ts',
   schemas: 'src/schemas/index.ts',
+  redis: 'src/redis/index.ts',
 };
 
 // zod and libphonenumber-js are bundled: Node loads their hundreds of small ESM files in ~150 ms,
@@ -24,7 +25,7 @@ const shared: Options = {
     options.sourcesContent = false;
   },
   treeshake: true,
-  external: ['msw'],
+  external: ['msw', 'ioredis'],
   noExternal: ['zod', 'libphonenumber-js'],
 };
 
@@ -39,7 +40,7 @@ export default defineConfig([
   { ...shared, entry: doors, format: ['cjs'], dts: true, splitting: true },
   {
     ...shared,
-    entry: { 'connect-emulator': 'src/node/cli.ts' },
+    entry: { 'connect-emulator': 'src/node/cli.ts', 'connect-redis': 'src/redis/cli.ts' },
     format: ['esm'],
     platform: 'node',
     ...COMMAND,
