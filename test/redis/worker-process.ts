@@ -12,7 +12,7 @@ const env = (name: string, fallback?: string) => {
 };
 const name = env('WORKER_NAME');
 const print = (line: Record<string, unknown>) =>
-  process.stdout.write(`${JSON.stringify({ worker: name, ...line })}\n`);
+  process.stdout.write(`${JSON.stringify({ worker: name, at: Date.now(), ...line })}\n`);
 
 const redis = new Redis(env('REDIS_URL'));
 redis.on('error', () => {});
@@ -37,7 +37,9 @@ worker.on('request', ({ requestId, attempt, messageCount }) =>
   print({ event: 'request', requestId, attempt, messageCount }),
 );
 worker.on('response', ({ requestId, status }) => print({ event: 'response', requestId, status }));
-worker.on('partition', (payload) => print({ event: 'partition', ...payload }));
+worker.on('partition', ({ partition, event, reason }) =>
+  print({ event: 'partition', partition, action: event, reason }),
+);
 worker.on('deadLetter', ({ messageId, error }) =>
   print({ event: 'deadLetter', messageId, error: error.message }),
 );
