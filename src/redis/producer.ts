@@ -44,6 +44,12 @@ export interface DurableConnectOptions extends RedisQueueOptions {
   replicas?: number;
   /** How long `WAIT` may take for `replicas`, in ms; fewer replicas in time reject the call. Default 1,000. */
   replicaTimeout?: number;
+  /**
+   * How many ids joined by aliases the producer remembers as one user, so a later call under
+   * either id is appended after the earlier calls under both (as `ConnectClient`'s option). The
+   * least recently aliased are forgotten first. Default 10,000.
+   */
+  aliasMemory?: number;
 }
 
 /** What a producer's call resolves with: the message is in Redis, waiting for a worker. */
@@ -83,6 +89,9 @@ export class DurableConnect {
   private readonly warningListeners = new Set<(payload: DurableConnectEvents['warning']) => void>();
   /** The last append of each id still under way: a later call of the user goes after it. */
   private readonly tails = new Map<string, Promise<void>>();
+  /** Ids joined by aliases: each id's parent, toward its group's key (least recently joined first). */
+  private readonly joined = new Map<string, string>();
+  private readonly aliasMemory: number;
   private readonly inFlight = new Set<Promise<void>>();
   private ready: Promise<void> | undefined;
   private closed = false;
@@ -112,6 +121,7 @@ export class DurableConnect {
     );
     this.replicas = wholeOption(call, 'replicas', options.replicas, 0, 0, 64);
     this.replicaTimeout = wholeOption(call, 'replicaTimeout', options.replicaTimeout, 1_000, 1);
+    this.aliasMemory = wholeOption(call, 'aliasMemory', options.aliasMemory, 10_000, 0);
   }
 
   /**
@@ -317,12 +327,37 @@ export class DurableConnect {
       ids: writtenIds(body),
       warnings,
     };
-    const result = this.chained(queued.ids, () => this.append(queued));
+    const keys = queued.ids.map((id) => this.groupOf(id));
+    const result = this.chained(keys, () => this.append(queued));
+    if (keys.length > 1) this.join(keys);
     result.catch(noop);
     return result;
   }
 
-  /** Runs `append` after the appends under way for any of `ids`: each user's calls stay in order. */
+  /** The key of the user an id belongs to: ids joined by an alias share one. */
+  private groupOf(id: string): string {
+    let key = id;
+    for (let parent = this.joined.get(key); parent !== undefined; parent = this.joined.get(key)) {
+      key = parent;
+    }
+    return key;
+  }
+
+  /** Makes the users of `keys` one, from this call on (their next calls wait for this one). */
+  private join(keys: readonly string[]): void {
+    const [root, ...others] = keys as [string, ...string[]];
+    for (const other of others) {
+      if (other === root) continue;
+      this.joined.delete(other);
+      this.joined.set(other, root);
+    }
+    while (this.joined.size > this.aliasMemory) {
+      const oldest = this.joined.keys().next().value as string;
+      this.joined.delete(oldest);
+    }
+  }
+
+  /** Runs `append` after the appends under way for any of `ids` (user keys): each user's calls stay in order. */
   private chained(
     ids: readonly string[],
     append: () => Promise<AppendResult>,
