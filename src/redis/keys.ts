@@ -36,7 +36,7 @@ export class Keys {
 /** Per-partition keys. */
 export type PartitionKey = 'stream' | 'lease' | 'epoch' | 'flights' | 'routes' | 'dead';
 /** Account-wide keys. */
-export type GlobalKey = 'settings' | 'workers' | 'rate' | 'slots' | 'pause';
+export type GlobalKey = 'settings' | 'workers' | 'rate' | 'slots' | 'pause' | 'pace';
 
 /** The consumer group every worker reads with. */
 export const GROUP = 'connect-workers';

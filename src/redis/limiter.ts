@@ -47,7 +47,7 @@ export class SharedLimits {
       const wait = Number(
         await PERMIT.run(
           redis,
-          [keys.global('rate'), keys.global('slots'), keys.global('pause')],
+          [keys.global('rate'), keys.global('slots'), keys.global('pause'), keys.global('pace')],
           [maxRequestsPerSecond, 1_000 + rateMargin, maxRequestsInFlight, slotTtl, token],
         ),
       );

@@ -185,7 +185,7 @@ export class ConnectWorker {
       ),
       slotTtl: timeout + 5_000,
       maxRetryAfter: retry.maxRetryAfter,
-      rateMargin: 100,
+      rateMargin: 200,
     });
     const maxBatchBytes = parsed.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.ctx = {

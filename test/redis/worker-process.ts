@@ -27,6 +27,8 @@ const worker = createConnectWorker({
   maxBatchSize: Number(env('MAX_BATCH', '5')),
   retry: { initialDelay: 50, maxDelay: 200 },
   workerId: name,
+  ...(process.env.MAX_RPS ? { maxRequestsPerSecond: Number(process.env.MAX_RPS) } : {}),
+  ...(process.env.MAX_IN_FLIGHT ? { maxRequestsInFlight: Number(process.env.MAX_IN_FLIGHT) } : {}),
   fetch: (url, init) =>
     fetch(url, {
       ...init,
