@@ -185,7 +185,7 @@ export class ConnectWorker {
       ),
       slotTtl: timeout + 5_000,
       maxRetryAfter: retry.maxRetryAfter,
-      rateMargin: 200,
+      rateMargin: 250,
     });
     const maxBatchBytes = parsed.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.ctx = {
