@@ -39,7 +39,7 @@ export interface DeadLetterOptions extends RedisQueueOptions {
   partition?: number;
   /** At most this many per partition, oldest first. Default 100. */
   count?: number;
-  /** Only these dead letters (ids from {@link listDeadLetters}); with `partition`. */
+  /** Only these dead letters (ids from {@link listDeadLetters}); with `partition`. Default: all. */
   ids?: readonly string[];
 }
 

@@ -43,7 +43,13 @@ export const GROUP = 'connect-workers';
 
 /**
  * The partition of a Connect user id: 32-bit FNV-1a over its UTF-16 code units, modulo the
- * partition count. Stable across processes and versions: producers and workers must agree.
+ * partition count. Stable across processes and versions: producers and workers must agree. (An
+ * id an alias joined to a user in another partition is routed there from then on.)
+ *
+ * @example
+ * ```ts
+ * partitionOf('019mr8mf4r', 16); // a number from 0 to 15, the same everywhere
+ * ```
  */
 export function partitionOf(id: string, partitions: number): number {
   let hash = 0x811c9dc5;

@@ -78,7 +78,13 @@ const noop = () => {};
  * mapped by the same code (bad input throws the same `ValidationError`, synchronously, and
  * nothing is queued), then appended to a Redis stream. A call resolves when Redis acknowledged
  * the append, not when Connect accepted the message: workers (`createConnectWorker`) deliver it.
- * Each Connect user's messages are appended in call order.
+ * Each Connect user's messages are appended in call order. Made by {@link createDurableConnect}.
+ *
+ * @example
+ * ```ts
+ * const producer: DurableConnect = createDurableConnect({ redis });
+ * const { messageId, partition } = await producer.identify({ userId: 'u1', traits: { plan: 'pro' } });
+ * ```
  */
 export class DurableConnect {
   private readonly queue: ResolvedQueue;

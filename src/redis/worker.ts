@@ -91,7 +91,15 @@ const ALIAS_TTL = 7 * 24 * 3600 * 1000;
  * Delivers what producers queued in Redis: takes a fair share of the partitions (a lease each),
  * and delivers each with `ConnectClient`'s engine (batching, byte limits, retries, order per
  * user), acking an entry once its message was accepted or finally failed (then dead-lettered).
- * A crashed worker's partitions are taken over when their leases expire.
+ * A crashed worker's partitions are taken over when their leases expire. Made by
+ * {@link createConnectWorker}.
+ *
+ * @example
+ * ```ts
+ * const worker: ConnectWorker = createConnectWorker({ redis, apiKey: env.CONNECT_API_KEY });
+ * await worker.ready();
+ * console.info(`${worker.id} holds partitions ${worker.partitions.join(', ')}`);
+ * ```
  */
 export class ConnectWorker {
   /** The worker's name in Redis. */
