@@ -20,7 +20,9 @@ const SLICE = 200;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function startSink(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SINK], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -57,7 +59,13 @@ const track = (n: number) => ({
 });
 
 /** Messages per second: workers already sharing the partitions, the producer appending as fast as it can. */
-async function endToEnd(redisUrl: string, baseUrl: string, workers: number, messages: number, prefix: string) {
+async function endToEnd(
+  redisUrl: string,
+  baseUrl: string,
+  workers: number,
+  messages: number,
+  prefix: string,
+) {
   const { Redis } = await import('ioredis');
   const client = new Redis(redisUrl);
   const options = { redis: client, prefix, partitions: PARTITIONS };
@@ -74,7 +82,11 @@ async function endToEnd(redisUrl: string, baseUrl: string, workers: number, mess
     await waitFor(async () => {
       const owners = (await connectRedisStatus(options)).partitions.map((p) => p.owner);
       const counts = [...new Set(owners)].map((o) => owners.filter((x) => x === o).length);
-      return !owners.includes(null) && counts.length === workers && Math.max(...counts) - Math.min(...counts) <= 1;
+      return (
+        !owners.includes(null) &&
+        counts.length === workers &&
+        Math.max(...counts) - Math.min(...counts) <= 1
+      );
     }, 30_000);
     const producer = createDurableConnect(options);
     const started = performance.now();
@@ -93,7 +105,9 @@ async function endToEnd(redisUrl: string, baseUrl: string, workers: number, mess
     return { seconds, appendSeconds: (appended - started) / 1000 };
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    await Promise.all(
+      children.map((child) => new Promise((resolve) => child.once('exit', resolve))),
+    );
     client.disconnect();
   }
 }
@@ -144,7 +158,13 @@ export async function measureRedis({ quick }: { quick: boolean }): Promise<Secti
       ['emulator', emulator.url],
     ] as const) {
       for (const workers of [1, 2, 4]) {
-        const { seconds, appendSeconds } = await endToEnd(redis.url, url, workers, messages, `bench${run++}`);
+        const { seconds, appendSeconds } = await endToEnd(
+          redis.url,
+          url,
+          workers,
+          messages,
+          `bench${run++}`,
+        );
         rows.push({
           server: name,
           workers,
