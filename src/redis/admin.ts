@@ -2,7 +2,7 @@ import type { CallType } from '../delivery/events';
 import { entryTime } from './entry';
 import { GROUP } from './keys';
 import { type RedisQueueOptions, type ResolvedQueue, resolveQueue } from './options';
-import { entriesOf, objectOf } from './redis-calls';
+import { entriesOf } from './redis-calls';
 import { REDRIVE } from './scripts';
 
 /** One partition's state. */
@@ -67,7 +67,6 @@ export async function readStatus(queue: ResolvedQueue): Promise<RedisDeliverySta
   for (let p = 0; p < keys.partitions; p++) {
     pipeline.xlen(keys.of(p, 'stream'));
     pipeline.call('XPENDING', keys.of(p, 'stream'), GROUP);
-    pipeline.call('XINFO', 'GROUPS', keys.of(p, 'stream'));
     pipeline.xrange(keys.of(p, 'stream'), '-', '+', 'COUNT', '1');
     pipeline.xlen(keys.of(p, 'dead'));
     pipeline.get(keys.of(p, 'lease'));
@@ -80,27 +79,26 @@ export async function readStatus(queue: ResolvedQueue): Promise<RedisDeliverySta
   const now = Date.now();
   const partitions: PartitionStatus[] = [];
   for (let p = 0; p < keys.partitions; p++) {
-    const [depth, pending, groups, oldest, dead, lease] = replies.slice(p * 6, p * 6 + 6);
-    const group = Array.isArray(groups)
-      ? groups.map(objectOf).find((g) => g.name === GROUP)
-      : undefined;
+    const [depth, pending, oldest, dead, lease] = replies.slice(p * 5, p * 5 + 5);
     const first = entriesOf(oldest)[0];
+    const inFlight = Number((pending as unknown[] | undefined)?.[0] ?? 0);
     partitions.push({
       partition: p,
       depth: Number(depth ?? 0),
-      inFlight: Number((pending as unknown[] | undefined)?.[0] ?? 0),
-      lag: Number(group?.lag ?? 0) || 0,
+      inFlight,
+      // Acked entries are deleted, so what the stream holds beyond the pending ones is unread.
+      lag: Math.max(0, Number(depth ?? 0) - inFlight),
       oldestAgeMs: first ? Math.max(0, now - entryTime(first.id)) : 0,
       deadLetters: Number(dead ?? 0),
       owner: typeof lease === 'string' ? lease.slice(0, lease.lastIndexOf('#')) : null,
     });
   }
-  const flat = (replies[keys.partitions * 6] as string[] | undefined) ?? [];
+  const flat = (replies[keys.partitions * 5] as string[] | undefined) ?? [];
   const workers: { id: string; expiresAt: number }[] = [];
   for (let index = 0; index + 1 < flat.length; index += 2) {
     workers.push({ id: String(flat[index]), expiresAt: Number(flat[index + 1]) });
   }
-  const paused = Number(replies[keys.partitions * 6 + 1] ?? 0);
+  const paused = Number(replies[keys.partitions * 5 + 1] ?? 0);
   const totals = { depth: 0, inFlight: 0, lag: 0, deadLetters: 0 };
   for (const p of partitions) {
     totals.depth += p.depth;

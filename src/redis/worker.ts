@@ -320,7 +320,24 @@ export class ConnectWorker {
     return { ...this.ctx.counts };
   }
 
+  /** Registers the consumer groups, then starts the rounds; retried while Redis cannot be reached. */
   private async start(): Promise<void> {
+    for (;;) {
+      try {
+        await this.prepare();
+        break;
+      } catch (error) {
+        if (this.closing || (error as { code?: string })?.code === 'validation_error') throw error;
+        this.logger?.error?.('zendesk-connect: the worker could not reach Redis; trying again', {
+          error,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+    await this.tick();
+  }
+
+  private async prepare(): Promise<void> {
     const { redis, keys } = this.queue;
     await checkSettings(this.queue);
     await Promise.all(
@@ -332,7 +349,6 @@ export class ConnectWorker {
           }),
       ),
     );
-    await this.tick();
   }
 
   /** Heartbeat, lease renewals, then a fair share of the partitions. */
