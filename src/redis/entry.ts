@@ -1,6 +1,5 @@
-import type { CallType } from '../delivery/events';
 import type { QueuedMessage } from '../delivery/queue';
-import { LANES } from '../prepare';
+import { CALLS, isCallType } from '../mappers/calls';
 import type { RawEntry } from './redis-calls';
 
 /**
@@ -102,14 +101,14 @@ export function readEntry(raw: RawEntry): Entry | undefined {
     if (!fields.a || !Number.isInteger(home)) return undefined;
     return { kind: fields.k, id, ids, alias: fields.a, home, released: false };
   }
-  const type = fields.t as CallType;
-  if (fields.k !== 'm' || !Object.hasOwn(LANES, type) || !fields.p || fields.j === undefined) {
+  const type = fields.t;
+  if (fields.k !== 'm' || !isCallType(type) || !fields.p || fields.j === undefined) {
     return undefined;
   }
   const message: EntryMessage = {
     messageId: fields.mid ?? id,
     type,
-    lane: LANES[type],
+    lane: CALLS[type].lane,
     path: fields.p,
     json: fields.j,
     bytes: Number(fields.b) || fields.j.length,

@@ -119,7 +119,8 @@ export class PartitionRunner {
       flushInterval: ctx.flushInterval,
       maxQueueSize: ctx.maxEntriesInHand + ctx.readCount,
       maxConcurrentRequests: ctx.maxConcurrentRequests,
-      send: (path, body, count, messages) => this.send(path, body, count, messages),
+      send: (path, body, count, messageIds, messages) =>
+        this.send(path, body, count, messageIds, messages),
       emitter: ctx.emitter,
     });
     this.reader = (ctx.redis.duplicate as () => RedisClient)();
@@ -259,7 +260,13 @@ export class PartitionRunner {
         ? (messages[0] as EntryMessage).json
         : `[${messages.map((message) => message.json).join(',')}]`;
     for (const message of messages) message.flight = guid;
-    const result = await this.transport.send(record.path, body, messages.length, guid);
+    const result = await this.transport.send(
+      record.path,
+      body,
+      messages.length,
+      messages.map((message) => message.messageId),
+      guid,
+    );
     if (!this.live) return;
     if (!result.ok && isRefusal(result.error)) {
       // Not applied: the entries go through the queue again, which splits a refused batch.
@@ -498,6 +505,7 @@ export class PartitionRunner {
     path: string,
     body: string,
     messageCount: number,
+    messageIds: readonly string[],
     queued: readonly QueuedMessage[],
   ): Promise<SendResult> {
     const messages = queued as readonly EntryMessage[];
@@ -523,7 +531,7 @@ export class PartitionRunner {
       return closed(path);
     }
     for (const message of messages) message.flight = guid;
-    const result = await this.transport.send(path, body, messageCount, guid);
+    const result = await this.transport.send(path, body, messageCount, messageIds, guid);
     if (!result.ok && isRefusal(result.error) && this.live) {
       // Connect did nothing with it: forget it, so no one sends it again as it was.
       await this.forgetFlight(guid).catch(() => {});

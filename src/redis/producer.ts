@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { CallType } from '../delivery/events';
+import { messageIdOf, prepareCall, readable, writtenIds } from '../client';
 import { flattened } from '../delivery/flat-string';
 import type { QueuedMessage } from '../delivery/queue';
 import { ClientClosedError, ConnectError } from '../errors';
-import { isPlainObject } from '../mappers/values';
-import { LANES, messageIdOf, prepareCall, readable, writtenIds } from '../prepare';
+import { isPlainObject } from '../leaf/values';
+import { CALLS, type CallType, isCallType, type OutgoingCall } from '../mappers/calls';
 import type {
   DisablePushTokenMessage,
   GroupMessage,
   RegisterPushTokenMessage,
   SubscriptionMessage,
 } from '../schemas/account-calls';
-import type { OutgoingCall } from '../schemas/client-options';
 import { type MappingOptions, MappingOptionsSchema } from '../schemas/mapping-options';
 import type { AliasMessage, IdentifyMessage, TrackMessage } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
@@ -246,15 +245,11 @@ export class DurableConnect {
    */
   validate(call: OutgoingCall): MappingWarning[] {
     return readable('validate', () => {
-      if (
-        !isPlainObject(call) ||
-        typeof call.type !== 'string' ||
-        !Object.hasOwn(LANES, call.type)
-      ) {
+      if (!isPlainObject(call) || !isCallType(call.type)) {
         throw invalid(
           'validate',
           'type',
-          `must be one of ${Object.keys(LANES).join(', ')}, in a call { type, message }`,
+          `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
         );
       }
       return prepareCall(call.type, call.message, this.mapping, this.maxMessageBytes).warnings;
@@ -326,7 +321,7 @@ export class DurableConnect {
     const queued: QueuedMessage = {
       messageId,
       type,
-      lane: LANES[type],
+      lane: CALLS[type].lane,
       path,
       json,
       bytes,

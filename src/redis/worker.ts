@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { checkedBaseUrl } from '../client';
-import { type ConnectClientEvents, Emitter } from '../delivery/events';
-import type { ResolvedRetryPolicy } from '../delivery/retry-policy';
-import type { FetchLike } from '../delivery/transport';
 import {
   type ConnectClientOptions,
-  ConnectClientOptionsSchema,
   type ConnectLogger,
-} from '../schemas/client-options';
-import { invalid, parseOrThrow } from '../schemas/parse';
+  resolveClientOptions,
+} from '../client-options';
+import { type ConnectClientEvents, Emitter } from '../delivery/events';
+import { invalid } from '../schemas/parse';
 import { type RedisDeliveryStatus, readStatus } from './admin';
 import { GROUP, partitionOf } from './keys';
 import { SharedLimits } from './limiter';
@@ -82,8 +79,6 @@ export interface WorkerCloseOptions {
   timeout?: number;
 }
 
-const DEFAULT_BASE_URL = 'https://api.outbound.io';
-const DEFAULT_MAX_BATCH_BYTES = 500 * 1024;
 /** Alias progress keys outlive any sane outage of a partition's workers. */
 const ALIAS_TTL = 7 * 24 * 3600 * 1000;
 
@@ -138,8 +133,12 @@ export class ConnectWorker {
     ] as const) {
       if (options[name] !== undefined) picked[name] = options[name];
     }
-    const parsed = parseOrThrow(ConnectClientOptionsSchema, picked, call);
-    const timeout = parsed.timeout ?? 10_000;
+    // ConnectClient's own checks and defaults (its messages name ConnectClient's options).
+    const resolved = resolveClientOptions(picked as unknown as ConnectClientOptions, {
+      fetch: globalThis.fetch?.bind(globalThis),
+      isBrowser: false,
+    });
+    const { timeout, retry, fetch } = resolved;
     this.leaseTtl = wholeOption(call, 'leaseTtl', options.leaseTtl, 30_000, 100);
     if (this.leaseTtl < 2 * timeout) {
       throw invalid(
@@ -161,19 +160,10 @@ export class ConnectWorker {
     if (typeof this.id !== 'string' || this.id === '' || this.id.includes('#')) {
       throw invalid(call, 'workerId', 'must be a non-empty string without #');
     }
-    this.logger = parsed.logger;
+    this.logger = resolved.logger;
     this.emitter = new Emitter((error) =>
       this.logger?.error?.('zendesk-connect: an event listener threw', { error }),
     );
-    const retry: ResolvedRetryPolicy = {
-      maxRetries: parsed.retry?.maxRetries ?? parsed.maxRetries ?? 5,
-      initialDelay: parsed.retry?.initialDelay ?? 500,
-      maxDelay: parsed.retry?.maxDelay ?? 30_000,
-      maxRetryAfter: parsed.retry?.maxRetryAfter ?? 60_000,
-      maxElapsed: parsed.retry?.maxElapsed ?? 120_000,
-    };
-    const fetch: FetchLike | undefined = parsed.fetch ?? globalThis.fetch?.bind(globalThis);
-    if (!fetch) throw invalid(call, 'fetch', 'is required where there is no global fetch');
     const limits = new SharedLimits({
       redis: this.queue.redis,
       keys: this.queue.keys,
@@ -195,7 +185,6 @@ export class ConnectWorker {
       maxRetryAfter: retry.maxRetryAfter,
       rateMargin: 250,
     });
-    const maxBatchBytes = parsed.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.ctx = {
       redis: this.queue.redis,
       keys: this.queue.keys,
@@ -204,15 +193,15 @@ export class ConnectWorker {
       emit: (event, payload) => this.emitOwn(event, payload),
       limits,
       fetch: limits.active ? limits.wrap(fetch) : fetch,
-      apiKey: parsed.apiKey,
-      baseUrl: checkedBaseUrl(parsed.baseUrl ?? DEFAULT_BASE_URL),
+      apiKey: resolved.apiKey,
+      baseUrl: resolved.baseUrl,
       timeout,
       retry,
-      maxBatchSize: parsed.maxBatchSize ?? 100,
-      maxBatchBytes,
-      aliasMemory: parsed.aliasMemory ?? 10_000,
-      flushInterval: parsed.flushInterval ?? 10,
-      maxConcurrentRequests: parsed.maxConcurrentRequests ?? 4,
+      maxBatchSize: resolved.maxBatchSize,
+      maxBatchBytes: resolved.maxBatchBytes,
+      aliasMemory: resolved.aliasMemory,
+      flushInterval: resolved.flushInterval,
+      maxConcurrentRequests: resolved.maxConcurrentRequests,
       readCount: wholeOption(call, 'readCount', options.readCount, 500, 1, 10_000),
       maxEntriesInHand: wholeOption(call, 'maxEntriesInHand', options.maxEntriesInHand, 5_000, 1),
       blockMs: Math.min(1_000, Math.floor(this.leaseTtl / 3)),
