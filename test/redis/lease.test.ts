@@ -55,11 +55,24 @@ describe('leases', () => {
         }
       }
       await Promise.all(appends);
-      const applied = () =>
-        frozen.inFlight().some((guid) => emulator.writes.some((w) => w.requestId === guid));
-      await expect.poll(applied, { timeout: 10_000, interval: 5 }).toBe(true);
+      // Freeze it once Connect applied one of its requests and every request it started is
+      // in Connect's hands (a request frozen before it reached the socket would leave on thaw:
+      // see the last check).
+      const received = (guid: string) =>
+        emulator.calls.some((call) => call.headers['x-outbound-guid'] === guid);
+      const ready = () => {
+        const open = frozen.inFlight();
+        return (
+          open.some((guid) => emulator.writes.some((w) => w.requestId === guid)) &&
+          open.every(received)
+        );
+      };
+      await expect.poll(ready, { timeout: 10_000, interval: 2 }).toBe(true);
       frozen.child.kill('SIGSTOP');
       const frozenAt = Date.now();
+      const startedBefore = new Set(
+        frozen.events.filter((e) => e.event === 'request').map((e) => String(e.requestId)),
+      );
       const leaseLeft = Math.min(
         ...(await Promise.all(
           Array.from({ length: PARTITIONS }, (_, p) => client.pttl(`{lease:${p}}:lease`)),
@@ -108,9 +121,17 @@ describe('leases', () => {
         (e) => e.event === 'partition' && e.action === 'acquired' && Number(e.at) >= thawedAt,
       );
       const until = reacquired ? Number(reacquired.at) : Date.now();
+      // No attempt starts once the lease is gone: anything of it arriving after the thaw is a
+      // request it had started before the freeze (still in its socket), never a new one or a retry.
       const late = emulator.calls.filter(
         (call) =>
-          call.headers['x-test-worker'] === 'frozen' && call.time >= thawedAt && call.time < until,
+          call.headers['x-test-worker'] === 'frozen' &&
+          call.time >= thawedAt &&
+          call.time < until &&
+          !(
+            startedBefore.has(call.headers['x-outbound-guid'] as string) &&
+            Number(call.headers['x-sent-at']) < frozenAt
+          ),
       );
       expect(late).toStrictEqual([]);
 

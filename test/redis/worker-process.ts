@@ -1,6 +1,7 @@
 /**
  * A worker in a process of its own, for the crash and lease tests: configured by environment
- * variables, it prints its events as JSON lines and tags its requests with `x-test-worker`.
+ * variables, it prints its events as JSON lines and tags its requests with `x-test-worker`
+ * and `x-sent-at`.
  */
 import { Redis } from 'ioredis';
 import { createConnectWorker } from '../../src/redis/index';
@@ -32,7 +33,13 @@ const worker = createConnectWorker({
   fetch: (url, init) =>
     fetch(url, {
       ...init,
-      headers: { ...(init.headers as Record<string, string>), 'x-test-worker': name },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        'x-test-worker': name,
+        // When the request left the worker: what the shared limits govern, and a clock no stall
+        // of the emulator's own process can bunch up.
+        'x-sent-at': String(Date.now()),
+      },
     }),
 });
 worker.on('request', ({ requestId, attempt, messageCount }) =>
