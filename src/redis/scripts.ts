@@ -125,9 +125,10 @@ return moved
 
 /**
  * One permit to send a request, shared by every worker: no pause in force, a free concurrency
- * slot, and room in the rate window (a log of grants over the last window). KEYS: rate, slots,
- * pause. ARGV: requests per window (0: no limit), window ms, slots (0: no limit), slot ttl ms,
- * token. Answers 0 when granted, else the milliseconds worth waiting.
+ * slot, room in the rate window (a log of grants over the last window), and the pace (grants
+ * spaced window / rate apart, so no burst of grants can bunch up on the way to Connect). KEYS:
+ * rate, slots, pause, pace. ARGV: requests per window (0: no limit), window ms, slots (0: no
+ * limit), slot ttl ms, token. Answers 0 when granted, else the milliseconds worth waiting.
  */
 export const PERMIT = new Script(`
 local time = redis.call('TIME')
@@ -142,6 +143,9 @@ if slots > 0 then
   if redis.call('ZCARD', KEYS[2]) >= slots then return 5 end
 end
 if rate > 0 then
+  local spacing = window / rate
+  local nextAt = tonumber(redis.call('GET', KEYS[4]) or '0')
+  if nextAt > now then return math.ceil(nextAt - now) end
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
   if redis.call('ZCARD', KEYS[1]) >= rate then
     local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -149,6 +153,7 @@ if rate > 0 then
   end
   redis.call('ZADD', KEYS[1], now, ARGV[5])
   redis.call('PEXPIRE', KEYS[1], window * 2)
+  redis.call('SET', KEYS[4], string.format('%d', math.ceil(now + spacing)), 'PX', math.ceil(spacing) + 1000)
 end
 if slots > 0 then
   redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[5])
