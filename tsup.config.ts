@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 /** Library doors, built as ESM and CJS. */
@@ -35,9 +36,30 @@ const shared: Options = {
  */
 const COMMAND: Options = { minify: true, sourcemap: false };
 
+/**
+ * The Redis door ships without source maps: it is Node-only server code, and its maps (120 KB)
+ * would put the install over its 2 MB budget (test/package/install.test.ts).
+ */
+async function dropRedisMaps(): Promise<void> {
+  for (const file of ['dist/redis.js', 'dist/redis.cjs']) {
+    rmSync(`${file}.map`, { force: true });
+    if (!existsSync(file)) continue;
+    const code = readFileSync(file, 'utf8');
+    const stripped = code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    if (stripped !== code) writeFileSync(file, stripped);
+  }
+}
+
 export default defineConfig([
-  { ...shared, entry: doors, format: ['esm'], dts: true },
-  { ...shared, entry: doors, format: ['cjs'], dts: true, splitting: true },
+  { ...shared, entry: doors, format: ['esm'], dts: true, onSuccess: dropRedisMaps },
+  {
+    ...shared,
+    entry: doors,
+    format: ['cjs'],
+    dts: true,
+    splitting: true,
+    onSuccess: dropRedisMaps,
+  },
   {
     ...shared,
     entry: { 'connect-emulator': 'src/node/cli.ts', 'connect-redis': 'src/redis/cli.ts' },
