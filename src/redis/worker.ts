@@ -160,7 +160,7 @@ export class ConnectWorker {
     if (typeof this.id !== 'string' || this.id === '' || this.id.includes('#')) {
       throw invalid(call, 'workerId', 'must be a non-empty string without #');
     }
-    this.logger = resolved.logger;
+    this.logger = resolved.logger || undefined;
     this.emitter = new Emitter((error) =>
       this.logger?.error?.('zendesk-connect: an event listener threw', { error }),
     );
