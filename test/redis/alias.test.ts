@@ -77,8 +77,8 @@ describe('an alias across two partitions', () => {
       baseUrl: server.url,
       prefix: 'alias',
       partitions: PARTITIONS,
-      leaseTtl: 3_000,
-      timeout: 1_000,
+      leaseTtl: 10_000,
+      timeout: 2_000,
       // The earlier id's partition answers slowly: without the barrier the alias would overtake.
       fetch: async (url, init) => {
         if (String(init.body).includes(slow)) await new Promise((r) => setTimeout(r, 300));
@@ -126,8 +126,8 @@ describe('an alias across two partitions', () => {
       baseUrl: server.url,
       prefix: 'cross',
       partitions: PARTITIONS,
-      leaseTtl: 3_000,
-      timeout: 1_000,
+      leaseTtl: 10_000,
+      timeout: 2_000,
     });
     try {
       await worker.ready();

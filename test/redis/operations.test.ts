@@ -78,8 +78,8 @@ describe('dead letters, status and close', () => {
       ...options,
       apiKey: 'k',
       baseUrl: server.url,
-      leaseTtl: 3_000,
-      timeout: 1_000,
+      leaseTtl: 10_000,
+      timeout: 2_000,
     });
     const deadEvents: string[] = [];
     worker.on('deadLetter', ({ messageId }) => deadEvents.push(messageId));
@@ -158,8 +158,8 @@ describe('dead letters, status and close', () => {
       ...options,
       apiKey: 'k',
       baseUrl: server.url,
-      leaseTtl: 3_000,
-      timeout: 1_000,
+      leaseTtl: 10_000,
+      timeout: 2_000,
       maxBatchSize: 5,
     });
     await worker.ready();

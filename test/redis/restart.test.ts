@@ -44,15 +44,15 @@ describe('Redis restarted (AOF on)', () => {
       baseUrl: server.url,
       prefix: 'restart',
       partitions: 4,
-      leaseTtl: 3_000,
-      timeout: 1_000,
+      leaseTtl: 10_000,
+      timeout: 2_000,
     });
     try {
       const delivered = () =>
         new Set(server.emulator.events.map((event) => (event.properties as { step: number }).step));
       await expect
         .poll(() => [...acknowledged].filter((step) => !delivered().has(step)).length, {
-          timeout: 15_000,
+          timeout: 40_000,
         })
         .toBe(0);
     } finally {

@@ -29,8 +29,8 @@ describe('the Redis door, end to end', () => {
       prefix: 'smoke',
       apiKey: 'k',
       baseUrl: server.url,
-      leaseTtl: 3_000,
-      timeout: 1_000,
+      leaseTtl: 10_000,
+      timeout: 2_000,
     });
     await expect.poll(() => server.emulator.events.length, { timeout: 10_000 }).toBe(200);
     for (let u = 0; u < 10; u++) {
