@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 /** Library doors, built as ESM and CJS. */
@@ -10,6 +11,7 @@ const doors = {
   proxy: 'src/proxy/index.ts',
   'proxy-node': 'src/node/proxy.ts',
   schemas: 'src/schemas/index.ts',
+  redis: 'src/redis/index.ts',
 };
 
 // zod and libphonenumber-js are bundled: Node loads their hundreds of small ESM files in ~150 ms,
@@ -24,7 +26,7 @@ const shared: Options = {
     options.sourcesContent = false;
   },
   treeshake: true,
-  external: ['msw'],
+  external: ['msw', 'ioredis'],
   noExternal: ['zod', 'libphonenumber-js'],
 };
 
@@ -34,12 +36,33 @@ const shared: Options = {
  */
 const COMMAND: Options = { minify: true, sourcemap: false };
 
+/**
+ * The Redis door ships without source maps: it is Node-only server code, and its maps (120 KB)
+ * would put the install over its 2 MB budget (test/package/install.test.ts).
+ */
+async function dropRedisMaps(): Promise<void> {
+  for (const file of ['dist/redis.js', 'dist/redis.cjs']) {
+    rmSync(`${file}.map`, { force: true });
+    if (!existsSync(file)) continue;
+    const code = readFileSync(file, 'utf8');
+    const stripped = code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    if (stripped !== code) writeFileSync(file, stripped);
+  }
+}
+
 export default defineConfig([
-  { ...shared, entry: doors, format: ['esm'], dts: true },
-  { ...shared, entry: doors, format: ['cjs'], dts: true, splitting: true },
+  { ...shared, entry: doors, format: ['esm'], dts: true, onSuccess: dropRedisMaps },
   {
     ...shared,
-    entry: { 'connect-emulator': 'src/node/cli.ts' },
+    entry: doors,
+    format: ['cjs'],
+    dts: true,
+    splitting: true,
+    onSuccess: dropRedisMaps,
+  },
+  {
+    ...shared,
+    entry: { 'connect-emulator': 'src/node/cli.ts', 'connect-redis': 'src/redis/cli.ts' },
     format: ['esm'],
     platform: 'node',
     ...COMMAND,

@@ -315,9 +315,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
     type: CallType,
     message: unknown,
   ): MappedCall<string, unknown> & SerializedMessage {
-    const mapped = mapCall(type, message, this.mapping);
-    const { json, bytes } = serializeMessage(type, mapped.body, this.maxMessageBytes);
-    return { path: mapped.path, body: mapped.body, warnings: mapped.warnings, json, bytes };
+    return prepareCall(type, message, this.mapping, this.maxMessageBytes);
   }
 
   private call(type: CallType, message: unknown): Promise<DeliveryResult> {
@@ -523,7 +521,7 @@ function warnWhenUnheard() {
  * that throws, a hostile Proxy) becomes a `ValidationError` with the original as its cause: every
  * error the SDK throws is a `ConnectError`.
  */
-function readable<T>(call: string, read: () => T): T {
+export function readable<T>(call: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
@@ -546,6 +544,21 @@ function reasonOf(error: unknown): string {
   }
 }
 
+/**
+ * A call validated, mapped and serialized as the client queues it (the Redis door's producer
+ * makes its messages with it too); throws `ValidationError`, naming the field.
+ */
+export function prepareCall(
+  type: CallType,
+  message: unknown,
+  mapping: MappingOptions,
+  maxMessageBytes: number,
+): MappedCall<string, unknown> & SerializedMessage {
+  const mapped = mapCall(type, message, mapping);
+  const { json, bytes } = serializeMessage(type, mapped.body, maxMessageBytes);
+  return { path: mapped.path, body: mapped.body, warnings: mapped.warnings, json, bytes };
+}
+
 /** Marks a promise handled, so a caller that ignores it never sees an unhandled rejection. */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
@@ -553,12 +566,12 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 }
 
 /** The Connect user ids a mapped body writes: its `user_id`, and an alias's `previous_id`. */
-function writtenIds(body: unknown): string[] {
+export function writtenIds(body: unknown): string[] {
   const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
   return previous_id === undefined ? [String(user_id)] : [String(user_id), String(previous_id)];
 }
 
-function messageIdOf(message: unknown): string | undefined {
+export function messageIdOf(message: unknown): string | undefined {
   const id = isPlainObject(message) ? message.messageId : undefined;
   return typeof id === 'string' && id !== '' ? id : undefined;
 }

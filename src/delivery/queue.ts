@@ -103,12 +103,16 @@ export interface DeliveryQueueOptions {
   flushInterval: number;
   maxQueueSize: number;
   maxConcurrentRequests: number;
-  /** Sends one request: a JSON body of `messageCount` messages, whose ids are `messageIds`. */
+  /**
+   * Sends one request: a JSON body of `messageCount` messages, whose ids are `messageIds`; they
+   * are `messages`, in order (for a caller that records what a request carries).
+   */
   send(
     path: string,
     body: string,
     messageCount: number,
     messageIds: readonly string[],
+    messages: readonly QueuedMessage[],
   ): Promise<SendResult>;
   emitter: Emitter;
 }
@@ -378,6 +382,7 @@ export class DeliveryQueue {
       lone ? first.json : joined(batch),
       batch.length,
       batch.map((entry) => entry.message.messageId),
+      batch.map((entry) => entry.message),
     );
     for (const entry of batch) entry.attempts += result.attempts;
     if (result.ok) {
