@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 /** Library doors, built as ESM and CJS. */
@@ -16,9 +15,9 @@ const doors = {
 
 // zod and libphonenumber-js are bundled: Node loads their hundreds of small ESM files in ~150 ms,
 // four times what it takes to load one bundled file. So they are devDependencies: the .d.ts files
-// carry our own types (only zendesk-connect/schemas shows zod's, an optional peer). Source maps
-// keep file and line for stack traces but not the sources (3.3 of 4.4 MB before): the TypeScript
-// is on GitHub, and the generated phone and time zone data would only weigh.
+// carry our own types (only zendesk-connect/schemas shows zod's, an optional peer). The ESM files'
+// source maps keep file and line for stack traces but not the sources (3.3 of 4.4 MB before): the
+// TypeScript is in the repository, and the generated phone and time zone data would only weigh.
 const shared: Options = {
   target: 'es2022',
   sourcemap: true,
@@ -36,30 +35,11 @@ const shared: Options = {
  */
 const COMMAND: Options = { minify: true, sourcemap: false };
 
-/**
- * The Redis door ships without source maps: it is Node-only server code, and its maps (120 KB)
- * would put the install over its 2 MB budget (test/package/install.test.ts).
- */
-async function dropRedisMaps(): Promise<void> {
-  for (const file of ['dist/redis.js', 'dist/redis.cjs']) {
-    rmSync(`${file}.map`, { force: true });
-    if (!existsSync(file)) continue;
-    const code = readFileSync(file, 'utf8');
-    const stripped = code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-    if (stripped !== code) writeFileSync(file, stripped);
-  }
-}
-
 export default defineConfig([
-  { ...shared, entry: doors, format: ['esm'], dts: true, onSuccess: dropRedisMaps },
-  {
-    ...shared,
-    entry: doors,
-    format: ['cjs'],
-    dts: true,
-    splitting: true,
-    onSuccess: dropRedisMaps,
-  },
+  { ...shared, entry: doors, format: ['esm'], dts: true },
+  // CommonJS copies without maps: the code is not minified, so its stack traces read as is, and
+  // the install stays under 2 MB (test/package/install.test.ts).
+  { ...shared, entry: doors, format: ['cjs'], dts: true, splitting: true, sourcemap: false },
   {
     ...shared,
     entry: { 'connect-emulator': 'src/node/cli.ts', 'connect-redis': 'src/redis/cli.ts' },
