@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
@@ -7,7 +8,25 @@ const chromium = playwright({
   launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
 });
 
+/** The package's doors, from source: guides and examples import them by name. */
+const DOORS: Record<string, string> = {
+  'zendesk-connect': 'src/index.ts',
+  'zendesk-connect/browser': 'src/browser/index.ts',
+  'zendesk-connect/proxy': 'src/proxy/index.ts',
+  'zendesk-connect/proxy/node': 'src/node/proxy.ts',
+  'zendesk-connect/testing': 'src/testing/index.ts',
+  'zendesk-connect/testing/msw': 'src/testing/msw.ts',
+  'zendesk-connect/testing/node': 'src/node/testing.ts',
+  'zendesk-connect/schemas': 'src/schemas/index.ts',
+};
+
 export default defineConfig({
+  resolve: {
+    alias: Object.entries(DOORS).map(([door, file]) => ({
+      find: new RegExp(`^${door}$`),
+      replacement: fileURLToPath(new URL(file, import.meta.url)),
+    })),
+  },
   test: {
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },

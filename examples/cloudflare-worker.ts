@@ -4,8 +4,8 @@
  * `ctx.waitUntil`. Bind the secrets: `wrangler secret put CONNECT_API_KEY`, and
  * `wrangler secret put CONNECT_PROXY_SECRET` (32+ random characters).
  */
-import { ConnectClient } from '../src/index';
-import { createConnectProxy } from '../src/proxy/index';
+import { ConnectClient } from 'zendesk-connect';
+import { createConnectProxy } from 'zendesk-connect/proxy';
 
 /** The part of Cloudflare's `ExecutionContext` used here. */
 interface ExecutionContext {

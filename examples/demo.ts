@@ -2,7 +2,7 @@
  * The README's demo: starts the Connect emulator on loopback, runs the quickstart against it,
  * and prints what Connect received and the user it ended with.
  */
-import { startConnectEmulatorServer } from '../src/node/testing';
+import { startConnectEmulatorServer } from 'zendesk-connect/testing/node';
 import { quickstart } from './quickstart';
 
 const server = await startConnectEmulatorServer();

@@ -3,9 +3,9 @@
  * `CONNECT_BASE_URL=http://127.0.0.1:4010 CONNECT_API_KEY=dev CONNECT_PROXY_SECRET=$(openssl rand -hex 32) npx tsx examples/express-server.ts`.
  */
 import express from 'express';
-import { ConnectClient } from '../src/index';
-import { toNodeListener } from '../src/node/proxy';
-import { createConnectProxy } from '../src/proxy/index';
+import { ConnectClient } from 'zendesk-connect';
+import { createConnectProxy } from 'zendesk-connect/proxy';
+import { toNodeListener } from 'zendesk-connect/proxy/node';
 
 /** What your session middleware (passport, express-session…) leaves on the request. */
 export type SignedInRequest = express.Request & { user?: { id: string } };

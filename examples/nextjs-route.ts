@@ -3,8 +3,8 @@
  * `/api/connect/batch` with `zendesk-connect/browser`; the key stays on the server, and a page
  * can write only its signed-in user and its own anonymous ids.
  */
-import { ConnectClient } from '../src/index';
-import { createConnectProxy } from '../src/proxy/index';
+import { ConnectClient } from 'zendesk-connect';
+import { createConnectProxy } from 'zendesk-connect/proxy';
 
 /** Your session lookup (Auth.js, Clerk, iron-session…): the signed-in user's id, or null for a visitor. */
 declare function sessionUserId(request: Request): Promise<string | null>;

@@ -3,7 +3,7 @@
  * Michael Bolton on his iPhone, the anonymous history is aliased to him, and he signs up.
  * `npm run demo` runs it against the bundled Connect emulator.
  */
-import { ConnectClient, type ConnectClientOptions, type DeliveryReport } from '../src/index';
+import { ConnectClient, type ConnectClientOptions, type DeliveryReport } from 'zendesk-connect';
 
 export async function quickstart(options: ConnectClientOptions): Promise<DeliveryReport> {
   const connect = new ConnectClient(options);

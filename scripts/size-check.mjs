@@ -16,7 +16,7 @@ const doors = [
   {
     door: 'zendesk-connect',
     code: "import { ConnectClient } from './dist/index.js'; new ConnectClient({ apiKey: 'k' });",
-    budget: 46 * 1024,
+    budget: 47 * 1024,
     platform: 'neutral',
   },
   {

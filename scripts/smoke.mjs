@@ -1,6 +1,7 @@
 // A smoke test of the built ESM package, runnable as-is by Node, Deno and Bun: real calls through
-// ConnectClient into the emulator's fetch handler. Prints `N passed, N failed` and writes
-// reports/smoke-<runtime>.json for CI's summary.
+// ConnectClient into the emulator's fetch handler, and over a real loopback socket with the
+// runtime's own fetch. Prints `N passed, N failed` and writes reports/smoke-<runtime>.json for
+// CI's summary.
 import { ConnectClient, ServerError, ValidationError } from '../dist/index.js';
 import { createConnectEmulator } from '../dist/testing.js';
 
@@ -82,6 +83,24 @@ await check('typed errors', async () => {
   const error = await strict.track({ userId: 'u1', event: 'x' }).catch((e) => e);
   assert(error instanceof ServerError && error.status === 500, String(error));
   emulator.faults.clear();
+});
+await check("over a loopback socket, with this runtime's own fetch and server", async () => {
+  const { startConnectEmulatorServer } = await import('../dist/testing-node.js');
+  const server = await startConnectEmulatorServer({ cors: false });
+  try {
+    const overHttp = new ConnectClient({ apiKey: 'smoke-key', baseUrl: server.url, logger: false });
+    await overHttp.identify({ userId: 'u9', traits: { email: 'u9@example.com' } });
+    await Promise.all([
+      overHttp.track({ userId: 'u9', event: 'A' }),
+      overHttp.track({ userId: 'u8', event: 'B' }),
+    ]);
+    const report = await overHttp.close();
+    assert(report.delivered === 3, JSON.stringify(report));
+    assert(server.emulator.users.get('u9')?.email === 'u9@example.com', 'no user u9');
+    assert(server.emulator.events.length === 2, `${server.emulator.events.length} events`);
+  } finally {
+    await server.close();
+  }
 });
 await check('close reports exactly', async () => {
   const report = await connect.close();

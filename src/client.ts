@@ -6,7 +6,13 @@ import {
   resolveClientOptions,
 } from './client-options';
 import { type CallType, type ConnectClientEvents, Emitter, type Listener } from './delivery/events';
-import { toJson, tooLarge, utf8Length } from './delivery/message-size';
+import {
+  type SerializedMessage,
+  serializeMessage,
+  toJson,
+  tooLarge,
+  utf8Length,
+} from './delivery/message-size';
 import {
   DeliveryQueue,
   type DeliveryReport,
@@ -22,9 +28,11 @@ import {
   CALLS,
   isCallType,
   type MessageOf,
+  mapCall,
   mapCallForWire,
   type OutgoingCall,
 } from './mappers/calls';
+import type { MappedCall } from './mappers/mapped-call';
 import { type ResolvedMappingOptions, resolveMappingOptions } from './mappers/options';
 import type { MappingOptions } from './schemas/mapping-options';
 import { invalid, issueAt } from './schemas/parse';
@@ -600,7 +608,7 @@ function warnWhenUnheard() {
  * that throws, a hostile Proxy) becomes a `ValidationError` with the original as its cause: every
  * error the SDK throws is a `ConnectError`.
  */
-function readable<T>(call: string, read: () => T): T {
+export function readable<T>(call: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
@@ -628,13 +636,34 @@ function reasonOf(error: unknown): string {
   }
 }
 
+/**
+ * A call validated, mapped and serialized as the client queues it (the Redis door's producer
+ * makes its messages with it too); throws `ValidationError`, naming the field.
+ */
+export function prepareCall(
+  type: CallType,
+  message: unknown,
+  mapping: MappingOptions,
+  maxMessageBytes: number,
+): MappedCall<string, unknown> & SerializedMessage {
+  const mapped = mapCall(type, message, mapping);
+  const { json, bytes } = serializeMessage(type, mapped.body, maxMessageBytes);
+  return { path: mapped.path, body: mapped.body, warnings: mapped.warnings, json, bytes };
+}
+
 /** Marks a promise handled, so a caller that ignores it never sees an unhandled rejection. */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
   return promise;
 }
 
-function messageIdOf(message: unknown): string | undefined {
+/** The Connect user ids a mapped body writes: its `user_id`, and an alias's `previous_id`. */
+export function writtenIds(body: unknown): string[] {
+  const { user_id, previous_id } = body as { user_id: unknown; previous_id?: unknown };
+  return previous_id === undefined ? [String(user_id)] : [String(user_id), String(previous_id)];
+}
+
+export function messageIdOf(message: unknown): string | undefined {
   const id = isPlainObject(message) ? message.messageId : undefined;
   return typeof id === 'string' && id !== '' ? id : undefined;
 }

@@ -24,6 +24,7 @@ describe('package.json', () => {
       './testing/msw',
       './testing/node',
       './schemas',
+      './redis',
       './package.json',
     ]);
   });

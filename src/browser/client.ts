@@ -1,4 +1,3 @@
-import { ANONYMOUS_ID_PATTERN, newAnonymousId } from '../anonymous-id';
 import {
   isRetryableAnswer,
   type ResolvedRetryPolicy,
@@ -7,9 +6,11 @@ import {
   retryDelay,
   sleep,
 } from '../delivery/retry-policy';
-import { ConnectionError, QueueFullError, ValidationError } from '../errors';
+import { ConnectionError, QueueFullError, type ValidationError } from '../errors';
+import { ANONYMOUS_ID_PATTERN, newAnonymousId } from '../leaf/anonymous-id';
 import { codePointLength, isId, isPlainObject, isUsableString } from '../leaf/values';
 import { jsonSafeCopy } from '../mappers/json-copy';
+import { invalid as invalidInput } from '../schemas/parse';
 import { VERSION } from '../version';
 import { EndpointError, type EndpointErrorBody } from './errors';
 import { defaultStorage, type KeyValueStorage, safeStorage } from './storage';
@@ -711,8 +712,9 @@ function errorBodyOf(text: string): EndpointErrorBody | undefined {
   }
 }
 
+/** A ValidationError from the browser client, naming the field. */
 function invalid(path: string, problem: string): ValidationError {
-  return new ValidationError([{ path, message: `browser: \`${path}\` ${problem}` }]);
+  return invalidInput('browser', path, problem);
 }
 
 function timezone(): string | undefined {

@@ -171,13 +171,15 @@ export interface DeliveryQueueOptions {
   maxConcurrentRequests: number;
   /**
    * Sends one request: a JSON body of `messageCount` messages; `messageIds` gives their ids
-   * (asked only when something listens for them).
+   * (asked only when something listens for them); they are `messages`, in order (for a caller
+   * that records what a request carries).
    */
   send(
     path: string,
     body: string,
     messageCount: number,
     messageIds: () => readonly string[],
+    messages: readonly QueuedMessage[],
   ): Promise<SendResult>;
   emitter: Emitter;
 }
@@ -462,6 +464,7 @@ export class DeliveryQueue {
       lone ? first.json : joined(batch),
       batch.length,
       () => batch.map((message) => message.messageId),
+      batch,
     );
     const attempts = priorAttempts + result.attempts;
     if (result.ok) {

@@ -39,6 +39,11 @@ export interface TransportOptions {
   /** Aborts every request: the client's `close()` deadline. */
   signal: AbortSignal;
   emitter: Emitter;
+  /**
+   * Awaited before each attempt, outside its timeout: a shared limiter's wait (the Redis
+   * workers'). A rejection ends the request as closed.
+   */
+  beforeAttempt?: () => Promise<void>;
 }
 
 /** How a request ended: accepted, or failed with a typed error; with the attempts it took. */
@@ -98,7 +103,8 @@ export class Transport {
 
   /**
    * POSTs a JSON `body` of `messageCount` messages to `path` (`/v2/…`), with one
-   * `X-Outbound-GUID` for every attempt. `messageIds` name those messages in `request` events
+   * `X-Outbound-GUID` for every attempt: `requestId` when given (a request sent again after a
+   * crash keeps its GUID), else a new UUID. `messageIds` name those messages in `request` events
    * (a function is asked only when something listens, once).
    */
   async send(
@@ -106,12 +112,13 @@ export class Transport {
     body: string,
     messageCount: number,
     messageIds: readonly string[] | (() => readonly string[]) = [],
+    requestId?: string,
   ): Promise<SendResult> {
     const { retry, emitter, signal } = this.options;
     const flight: Flight = {
       path,
       url: this.options.baseUrl + path,
-      requestId: randomUuid(),
+      requestId: requestId ?? randomUuid(),
       body,
       messageCount,
       messageIds,
@@ -154,8 +161,15 @@ export class Transport {
 
   /** One attempt: undefined when Connect accepted the request. */
   private async attempt(flight: Flight, attempt: number): Promise<AttemptFailure | undefined> {
-    const { emitter } = this.options;
+    const { emitter, beforeAttempt } = this.options;
     const { path, requestId } = flight;
+    if (beforeAttempt) {
+      try {
+        await beforeAttempt();
+      } catch {
+        return { error: closedError(path), retryable: false };
+      }
+    }
     if (emitter.has('request')) {
       emitter.emit('request', {
         path,

@@ -6,17 +6,31 @@ import { createConnectEmulator, feedOf } from '../testing/emulator';
 import { startConnectEmulatorServer } from './emulator-server';
 import { requestLine } from './request-log';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '4010' },
-    host: { type: 'string', default: '127.0.0.1' },
-    key: { type: 'string', multiple: true },
-    lenient: { type: 'boolean', default: false },
-    quiet: { type: 'boolean', short: 'q', default: false },
-    open: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const OPTIONS = {
+  port: { type: 'string', default: '4010' },
+  host: { type: 'string', default: '127.0.0.1' },
+  key: { type: 'string', multiple: true },
+  lenient: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  open: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** A one-line error and the usage exit code, instead of a stack trace. */
+function usageError(message: string): never {
+  console.error(`connect-emulator: ${message} (see connect-emulator --help)`);
+  process.exit(2);
+}
+
+function parsedArguments() {
+  try {
+    return parseArgs({ options: OPTIONS });
+  } catch (error) {
+    return usageError((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+}
+
+const { values } = parsedArguments();
 
 if (values.help) {
   console.log(`connect-emulator: a local Zendesk Connect for tests and demos, with a live debugger page
@@ -32,17 +46,26 @@ if (values.help) {
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(
-    `connect-emulator: --port must be a whole number from 0 to 65535, not ${values.port}`,
-  );
-  process.exit(2);
+  usageError(`--port must be a whole number from 0 to 65535, not ${values.port}`);
 }
 
 const emulator = createConnectEmulator({
   ...(values.key ? { apiKeys: values.key } : {}),
   strict: !values.lenient,
 });
-const server = await startConnectEmulatorServer({ port, host: values.host, emulator });
+const server = await startConnectEmulatorServer({ port, host: values.host, emulator }).catch(
+  (error: NodeJS.ErrnoException) => {
+    const where = `${values.host}:${port}`;
+    const why =
+      error.code === 'EADDRINUSE'
+        ? `${where} is already in use (another emulator?); pick another with --port, or --port 0 for any free one`
+        : error.code === 'EACCES'
+          ? `no permission to listen on ${where}; ports below 1024 need privileges`
+          : `could not listen on ${where}: ${error.message}`;
+    console.error(`connect-emulator: ${why}`);
+    process.exit(1);
+  },
+);
 const page = `${server.url}/`;
 console.log(`Connect emulator listening on ${server.url} (debugger: ${page})`);
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { corsHeaders } from '../testing/cors';
+import { emulatorCors } from '../testing/cors';
 import { type ConnectEmulator, createConnectEmulator } from '../testing/emulator';
 import { EmulatedConnectionDrop } from '../testing/faults';
 import type { PlainRequest } from '../testing/plain-http';
@@ -84,7 +84,7 @@ async function serve(
     return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
   };
   const allowed = cors
-    ? corsHeaders(header('origin'), header('access-control-request-headers'))
+    ? emulatorCors(header('origin'), header('access-control-request-headers'))
     : {};
   const method = req.method ?? 'GET';
   if (cors && method === 'OPTIONS' && header('access-control-request-method') !== null) {

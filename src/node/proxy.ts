@@ -102,7 +102,9 @@ async function respond<Req extends IncomingMessage>(
         typeof req.body === 'string' || req.body instanceof Uint8Array
           ? (req.body as BodyInit)
           : JSON.stringify(req.body);
+      // What Express parsed it is inflated already.
       headers.delete('content-length');
+      headers.delete('content-encoding');
     } else {
       body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
     }

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { VERSION } from '../index';
+import { VERSION } from 'zendesk-connect';
 import { type ImportOptions, type ImportSummary, runImport } from './import/import';
 import { ImportUsageError } from './import/inputs';
 import type { ProgressMode } from './import/progress';

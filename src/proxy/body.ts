@@ -3,24 +3,49 @@
 /** Why a body was refused. */
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413,
-    readonly code: 'too_large' | 'invalid_json' | 'too_deep',
+    readonly status: 400 | 413 | 415,
+    readonly code: 'too_large' | 'invalid_json' | 'too_deep' | 'unsupported_encoding',
     message: string,
   ) {
     super(message);
   }
 }
 
-/** The body as text, refusing it (413) as soon as it passes `maxBytes`. */
+/**
+ * The body as text, refusing it (413) as soon as it passes `maxBytes`. A gzip body
+ * (`Content-Encoding: gzip`, analytics-python's `gzip=True`) is inflated on the way, and
+ * `maxBytes` counts what it inflates to; any other encoding is 415.
+ */
 export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return '';
-  const reader = request.body.getReader();
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    throw new BodyError(
+      415,
+      'unsupported_encoding',
+      `the body's Content-Encoding ${encoding} is not supported: send it plain or gzip`,
+    );
+  }
+  const reader = (
+    encoding === 'gzip'
+      ? request.body.pipeThrough(
+          new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>,
+        )
+      : request.body
+  ).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      if (encoding !== 'gzip') throw error;
+      throw new BodyError(400, 'invalid_json', 'the body is not valid gzip');
+    }
+    const { done, value } = next;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {

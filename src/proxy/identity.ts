@@ -2,7 +2,7 @@
  * Which Connect users a message writes, and whether a request may write them. Pure: the signed-in
  * user, the anonymous form and the browser's bound ids come in as arguments.
  */
-import { anonymousIdTime } from '../anonymous-id';
+import { anonymousIdTime } from '../leaf/anonymous-id';
 import { type Id, isPlainObject } from '../leaf/values';
 import type { SegmentCallType } from '../mappers/calls';
 import { reservedTraitOf } from '../mappers/trait-keys';
@@ -214,9 +214,11 @@ export function createAliasMemory(limit: number): AliasMemory {
 
 /**
  * True when the anonymous id was created within `window` ms of `now` (either way: a page's clock
- * may run ahead), so no other browser can have held it for long.
+ * may run ahead), so no other browser can have held it for long. An id that carries no creation
+ * time (analytics.js's UUID v4s: any form but the browser client's UUID v7) is always new: the
+ * proxy cannot tell a new one from an old one, so the first browser that sends it binds it.
  */
 export function isNewAnonymousId(id: string, now: number, window: number): boolean {
   const created = anonymousIdTime(id);
-  return created !== undefined && Math.abs(now - created) <= window;
+  return created === undefined || Math.abs(now - created) <= window;
 }

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { ANALYTICS_JS_ANONYMOUS_ID_PATTERN } from '../leaf/anonymous-id';
 export {
   type AuthorizeContext,
   type BindingCookieOptions,

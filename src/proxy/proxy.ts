@@ -1,10 +1,10 @@
-import { ANONYMOUS_ID_PATTERN } from '../anonymous-id';
 import type { ConnectClient, PreparedCall } from '../client';
 import { ConnectError, type ConnectErrorJson, ValidationError } from '../errors';
+import { corsHeaders } from '../leaf/cors';
 import { type Id, isId, isPlainObject } from '../leaf/values';
 import { type OutgoingCall, SEGMENT_CALLS } from '../mappers/calls';
 import { invalid } from '../schemas/parse';
-import { type BindingCookieOptions, createBinder } from './binding';
+import type { BindingCookieOptions } from './binding';
 import { BodyError, parseJsonWithin, readLimitedText } from './body';
 import {
   createAliasMemory,
@@ -16,12 +16,25 @@ import {
   refusalOf,
   writesOf,
 } from './identity';
+import { resolveProxyOptions } from './options';
+import {
+  corrected,
+  millisecondsOf,
+  PATHS,
+  pageAsTrack,
+  type Route,
+  routeOf,
+  writeKeyOf,
+} from './segment';
 
 export type { BindingCookieOptions, ProxyCallType, ProxyRefusalReason, ProxyWrite };
 
-/** The types the proxy forwards; `page` and `screen` (which Connect has no use for) are skipped. */
+/**
+ * The types the proxy forwards; `page` and `screen` (which Connect has no use for) are skipped,
+ * or forwarded as tracks with `pageEventName`.
+ */
 const FORWARDED: readonly string[] = SEGMENT_CALLS;
-const SKIPPED = new Set(['page', 'screen']);
+const PAGES = new Set(['page', 'screen']);
 const CALL = 'createConnectProxy';
 /** How many aliases (anonymous id → user) one proxy remembers, the oldest forgotten first. */
 const ALIAS_MEMORY = 10_000;
@@ -50,8 +63,24 @@ export interface AuthorizeContext<Context = unknown> {
 
 /** Options of {@link createConnectProxy}. */
 export interface ConnectProxyOptions<Context = unknown> {
-  /** The server-side client that maps and forwards. */
-  client: ConnectClient;
+  /**
+   * The server-side client that maps and forwards every request, whatever write key it names.
+   * Give it or `writeKeys`. Default: none.
+   */
+  client?: ConnectClient;
+  /**
+   * One client per write key, as Segment had one source per environment (production,
+   * development…): a request goes to the client of the write key it names (HTTP Basic's user
+   * name, as analytics.js and Segment's libraries send it, or the body's `writeKey`); one naming
+   * no key or another is refused with 401 `unknown_write_key`. A write key is public (it is in the
+   * page): it picks an environment, it does not authenticate. Give it or `client`. Default: none.
+   */
+  writeKeys?: Readonly<Record<string, ConnectClient>>;
+  /**
+   * Forward `page` and `screen` calls as tracks named this (their `name` and `category` added to
+   * the properties). Default: skipped, as Connect has no use for page views.
+   */
+  pageEventName?: string;
   /**
    * Required. The signed-in user's id for this request (from your session), or `null`/`undefined`
    * for a visitor; may be async. A message may write a user id only when it is this one
@@ -74,15 +103,19 @@ export interface ConnectProxyOptions<Context = unknown> {
    */
   secret: string | false | undefined;
   /**
-   * With a `secret`: how long after its creation (read from the id) an anonymous id may still be
-   * bound by the first browser that sends it, in ms. Default 10 minutes.
+   * With a `secret`: how long after its creation (read from the id, a UUID v7) an anonymous id
+   * may still be bound by the first browser that sends it, in ms. An id that carries no time
+   * (analytics.js's UUID v4s) is bound by the first browser that sends it, at any age. Default
+   * 10 minutes.
    */
   bindWindow?: number;
   /** With a `secret`: the binding cookie's name, `SameSite` and `Secure`. Default: see {@link BindingCookieOptions}. */
   cookie?: BindingCookieOptions;
   /**
    * The form an anonymous id must have. Default: the browser client's, a lower-case UUID v7
-   * (so it can never be one of your user ids, unless those are UUID v7s too).
+   * (so it can never be one of your user ids, unless those are UUID v7s too). For analytics.js,
+   * whose ids are UUID v4s: `ANALYTICS_JS_ANONYMOUS_ID_PATTERN` (this module's), if your user ids
+   * are not UUID v4s.
    */
   anonymousIdPattern?: RegExp;
   /**
@@ -122,27 +155,35 @@ export interface ProxyIssue {
 }
 
 /**
- * A fetch handler (`(request, context?) => Promise<Response>`) for the endpoint the browser
- * client posts to. It accepts Segment's HTTP batch shape at `…/batch` and single calls at
- * `…/identify`, `…/track`, `…/alias` and `…/group`.
+ * A fetch handler (`(request, context?) => Promise<Response>`) for the endpoint pages post to:
+ * the browser client, and analytics.js or Segment's server libraries pointed at it. It speaks
+ * Segment's tracking API: batches at `…/batch` (`…/b`, `…/v1/batch`, `…/v1/import`) and single
+ * calls at `…/identify`, `…/track`, `…/alias`, `…/group`, `…/page`, `…/screen` (or their first
+ * letters, or `…/v1/…`), JSON whatever the `Content-Type` (analytics.js sends `text/plain`), the
+ * write key as HTTP Basic's user name or the body's `writeKey` (with `writeKeys`, it picks the
+ * client; an unknown one is 401), and `sentAt`: each `timestamp` is corrected by Segment's rule,
+ * `receivedAt - (sentAt - timestamp)`, so a page's wrong clock does not move its events. Page and
+ * screen calls are skipped, or forwarded as tracks with `pageEventName`.
  *
  * A page is untrusted, so the proxy guards identities: each message writes one or two Connect
  * user ids (`userId`, else `anonymousId`; an alias also `previousId`), and it is forwarded only
  * when the request may write every one: a user id only when it is `currentUser(request)`; an
- * anonymous id only in the browser client's form (and, with `secret`, only from the browser it is
- * bound to); so an alias only from an anonymous id to the signed-in user. An anonymous id once
- * aliased into a user is that user's: written only while that user is signed in (the binding
- * cookie records it, and each proxy remembers the last 10,000 aliases it forwarded). `authorize`
- * can refuse more. Any refusal refuses the whole request: 403 `{ error: { code: 'forbidden', reason, index,
- * field, message } }`, and nothing of it is forwarded.
+ * anonymous id only in the anonymous form (`anonymousIdPattern`; and, with `secret`, only from
+ * the browser it is bound to); so an alias only from an anonymous id to the signed-in user. An
+ * anonymous id once aliased into a user is that user's: written only while that user is signed
+ * in (the binding cookie records it, and each proxy remembers the last 10,000 aliases it
+ * forwarded). `authorize` can refuse more. Any refusal refuses the whole request: 403 `{ error:
+ * { code: 'forbidden', reason, index, field, message } }`, and nothing of it is forwarded.
  *
  * Before that it refuses a body over `maxBodyBytes` (413); one that is not JSON, too deep or not
- * valid calls (400, with the issues and message indexes); an origin not allowed (403). Then it
- * maps and forwards through its client and answers 200 once Connect accepted every message, 502
- * naming the failed ones (each with `retryable`), or 202 at once when `waitUntil` is given.
+ * valid calls (400, with the issues and message indexes); an unknown write key (401); an origin
+ * not allowed (403). Then it maps and forwards through its client and answers 200 once Connect
+ * accepted every message, 502 naming the failed ones (each with `retryable`), or 202 at once
+ * when `waitUntil` is given.
  *
- * @throws {ValidationError} when `currentUser` is missing, or `secret` is missing or shorter than
- * 32 characters (only `secret: false` runs without it).
+ * @throws {ValidationError} naming the option: `currentUser` missing; `secret` missing or shorter
+ * than 32 characters (only `secret: false` runs without it); neither or both of `client` and
+ * `writeKeys`; any other option out of its range.
  * @example
  * ```ts
  * // app/api/connect/[...path]/route.ts (Next.js)
@@ -159,59 +200,19 @@ export interface ProxyIssue {
 export function createConnectProxy<Context = unknown>(
   options: ConnectProxyOptions<Context>,
 ): (request: Request, context?: NoInfer<Context>) => Promise<Response> {
-  if (typeof options?.currentUser !== 'function') {
-    throw invalid(
-      CALL,
-      'currentUser',
-      "must be a function returning the signed-in user's id for a request, or null for a visitor (a site without sign-in passes () => null)",
-    );
-  }
-  if (options.secret === undefined) {
-    throw invalid(
-      CALL,
-      'secret',
-      'is missing (undefined: is its environment variable set?): pass a random string of at least 32 characters, or secret: false to run without binding anonymous ids to their browser',
-    );
-  }
-  if (
-    options.secret !== false &&
-    !(typeof options.secret === 'string' && options.secret.length >= 32)
-  ) {
-    throw invalid(
-      CALL,
-      'secret',
-      'must be a random string of at least 32 characters, or false to opt out',
-    );
-  }
-  const maxBodyBytes = options.maxBodyBytes ?? 512 * 1024;
-  const maxDepth = options.maxDepth ?? 32;
-  const maxMessages = options.maxMessages ?? 500;
-  const visitorQueueShare = options.visitorQueueShare ?? 0.5;
-  if (!(visitorQueueShare >= 0 && visitorQueueShare <= 1))
-    throw invalid(CALL, 'visitorQueueShare', 'must be a number from 0 to 1');
-  const retryAfterSeconds = options.retryAfter ?? 30;
-  if (!(Number.isInteger(retryAfterSeconds) && retryAfterSeconds >= 1 && retryAfterSeconds <= 3600))
-    throw invalid(CALL, 'retryAfter', 'must be a whole number of seconds from 1 to 3600');
-  const retryAfter = String(retryAfterSeconds);
-  const bindWindow = options.bindWindow ?? 10 * 60_000;
-  const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined;
-  const pattern = options.anonymousIdPattern
-    ? new RegExp(
-        options.anonymousIdPattern.source,
-        options.anonymousIdPattern.flags.replace(/[gy]/g, ''),
-      )
-    : ANONYMOUS_ID_PATTERN;
-  const isAnonymousForm = (id: Id) => typeof id === 'string' && pattern.test(id);
-  const binder =
-    options.secret === false ? undefined : createBinder(options.secret, options.cookie);
+  const settings = resolveProxyOptions(options);
+  const { isAnonymousForm, binder, retryAfter } = settings;
   const aliases = createAliasMemory(ALIAS_MEMORY);
 
   return async (request, context) => {
+    const receivedAt = Date.now();
     const url = new URL(request.url);
     const origin = request.headers.get('origin');
     const cors: Record<string, string> = {};
     if (origin !== null) {
-      const ok = allowed ? allowed.has(origin) : origin === url.origin;
+      const ok = settings.allowedOrigins
+        ? settings.allowedOrigins.has(origin)
+        : origin === url.origin;
       if (!ok)
         return failure(
           403,
@@ -219,67 +220,89 @@ export function createConnectProxy<Context = unknown>(
           `the origin ${origin} may not call this endpoint`,
           {},
         );
-      Object.assign(cors, {
-        'access-control-allow-origin': origin,
-        'access-control-allow-credentials': 'true',
-        'access-control-expose-headers': 'Retry-After',
-        vary: 'Origin',
-      });
+      // What the page asks for is allowed: analytics.js sends Authorization (its write key)
+      // and, when it retries, X-Retry-Count.
+      Object.assign(
+        cors,
+        corsHeaders({
+          origin,
+          methods: 'POST, OPTIONS',
+          requestedHeaders: request.headers.get('access-control-request-headers'),
+          credentials: true,
+        }),
+      );
     }
-    if (request.method === 'OPTIONS') {
-      return new Response(null, {
-        status: 204,
-        headers: {
-          ...cors,
-          'access-control-allow-methods': 'POST, OPTIONS',
-          'access-control-allow-headers':
-            request.headers.get('access-control-request-headers') ?? 'content-type',
-          'access-control-max-age': '600',
-        },
-      });
-    }
+    if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
     if (request.method !== 'POST') {
       return failure(405, 'method_not_allowed', `${request.method} is not allowed; use POST`, {
         ...cors,
         allow: 'POST, OPTIONS',
       });
     }
-    const route = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
-    if (route !== 'batch' && !FORWARDED.includes(route)) {
-      return failure(
-        404,
-        'not_found',
-        'the paths are …/batch, …/identify, …/track, …/alias and …/group',
-        cors,
-      );
-    }
+    const route = routeOf(url.pathname);
+    if (route === undefined) return failure(404, 'not_found', `the paths are ${PATHS}`, cors);
 
     let body: unknown;
     try {
-      body = parseJsonWithin(await readLimitedText(request, maxBodyBytes), maxDepth);
+      // Whatever its Content-Type: analytics.js sends JSON as text/plain (no CORS preflight).
+      body = parseJsonWithin(
+        await readLimitedText(request, settings.maxBodyBytes),
+        settings.maxDepth,
+      );
     } catch (error) {
       if (error instanceof BodyError) return failure(error.status, error.code, error.message, cors);
       throw error;
     }
 
-    const read = readMessages(body, route, maxMessages);
+    const read = readMessages(body, route, settings.maxMessages);
     if ('problem' in read) return failure(400, 'invalid_request', read.problem, cors);
+    const named = writeKeyOf(request.headers.get('authorization'), body, read.messages);
+    if ('problem' in named) return failure(400, 'invalid_request', named.problem, cors);
+    const client = settings.clientFor(named.key);
+    if (!client) {
+      return failure(
+        401,
+        'unknown_write_key',
+        named.key === undefined
+          ? 'the request names no write key (HTTP Basic user name, or writeKey)'
+          : 'the write key is not one of this endpoint',
+        cors,
+      );
+    }
+    const batchSentAt = isPlainObject(body) && route === 'batch' ? body.sentAt : undefined;
     const issues: ProxyIssue[] = [];
     const calls: { message: ProxyMessage; index: number; prepared: PreparedCall }[] = [];
-    read.messages.forEach((message, index) => {
+    read.messages.forEach((received, index) => {
+      let message = received;
+      if (typeof message.type === 'string' && PAGES.has(message.type)) {
+        if (settings.pageEventName === undefined) return; // skipped
+        message = pageAsTrack(message, settings.pageEventName);
+      }
       const type = message.type;
-      if (typeof type === 'string' && SKIPPED.has(type)) return;
       if (typeof type !== 'string' || !FORWARDED.includes(type)) {
         issues.push({
           index,
           path: 'type',
-          message: 'must be identify, track, alias or group (page and screen are skipped)',
+          message: 'must be identify, track, alias, group, page or screen',
         });
         return;
       }
+      const sentAt = message.sentAt ?? batchSentAt;
+      if (sentAt != null) {
+        const sent = millisecondsOf(sentAt);
+        if (sent === undefined) {
+          issues.push({
+            index,
+            path: 'sentAt',
+            message: 'must be when the request was sent, an ISO-8601 date-time',
+          });
+          return;
+        }
+        message = corrected(message, sent, receivedAt);
+      }
       try {
         // Checked, mapped and serialized once; sent below only if every message may go.
-        const prepared = options.client.prepare({ type, message } as OutgoingCall);
+        const prepared = client.prepare({ type, message } as OutgoingCall);
         calls.push({ message: message as ProxyMessage, index, prepared });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -297,7 +320,7 @@ export function createConnectProxy<Context = unknown>(
       );
     }
 
-    const signedIn = await options.currentUser(request, context);
+    const signedIn = await settings.currentUser(request, context);
     if (signedIn != null && !isId(signedIn)) {
       throw invalid(
         CALL,
@@ -319,7 +342,7 @@ export function createConnectProxy<Context = unknown>(
         ? {
             binding: {
               holds: (id: string) => binding.holds(id),
-              isNew: (id: string) => isNewAnonymousId(id, now, bindWindow),
+              isNew: (id: string) => isNewAnonymousId(id, now, settings.bindWindow),
               claim: (id: string) => binding.claim(id),
             },
           }
@@ -338,8 +361,8 @@ export function createConnectProxy<Context = unknown>(
       let why = refusal;
       if (
         !why &&
-        options.authorize &&
-        !(await options.authorize({ request, context, message, index, writes, user }))
+        settings.authorize &&
+        !(await settings.authorize({ request, context, message, index, writes, user }))
       ) {
         why = { reason: 'authorize', field: '', problem: 'authorize refused it' };
       }
@@ -363,8 +386,9 @@ export function createConnectProxy<Context = unknown>(
     // One queue serves everyone: refuse at once what would fill it past the share of this
     // request's kind, rather than queue half of it and fail the rest (queue_full). From here to
     // the forwarding nothing awaits, so concurrent requests are checked one after the other.
-    const { queued, maxQueueSize } = options.client.queueLoad;
-    const room = user === undefined ? Math.floor(maxQueueSize * visitorQueueShare) : maxQueueSize;
+    const { queued, maxQueueSize } = client.queueLoad;
+    const room =
+      user === undefined ? Math.floor(maxQueueSize * settings.visitorQueueShare) : maxQueueSize;
     if (calls.length > 0 && queued + calls.length > room) {
       return failure(
         503,
@@ -385,13 +409,13 @@ export function createConnectProxy<Context = unknown>(
       }
     }
     // Queued in the same turn as the load check above: no other request can slip in between.
-    const deliveries = calls.map(({ prepared }) => options.client.send(prepared));
+    const deliveries = calls.map(({ prepared }) => client.send(prepared));
     const headers = { ...cors };
     const cookie = await binding?.cookie();
     if (cookie !== undefined) headers['set-cookie'] = cookie;
     const skipped = read.messages.length - calls.length;
-    if (options.waitUntil) {
-      options.waitUntil(Promise.allSettled(deliveries));
+    if (settings.waitUntil) {
+      settings.waitUntil(Promise.allSettled(deliveries));
       return Response.json({ accepted: calls.length, skipped }, { status: 202, headers });
     }
     const outcomes = await Promise.allSettled(deliveries);
@@ -437,7 +461,7 @@ function anonymousIdsOf(
 
 function readMessages(
   body: unknown,
-  route: string,
+  route: Route,
   maxMessages: number,
 ): { messages: Record<string, unknown>[] } | { problem: string } {
   if (route === 'batch') {

@@ -21,14 +21,14 @@ export function parseOrThrow<S extends z.ZodMiniType>(
   call: CallName,
 ): z.output<S> {
   // Parsing without params keeps zod on its fast path (params cost about 4 µs a call); the
-  // messages that need describeIssue are only made on the way to an error.
+  // messages that need issueMessage are only made on the way to an error.
   try {
     const fast = schema.safeParse(input);
     if (fast.success) return fast.data;
   } catch {
     // zod's own message for this input threw; the pass below words it safely.
   }
-  const result = schema.safeParse(input, { error: describeIssue });
+  const result = schema.safeParse(input, { error: issueMessage });
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) =>
@@ -42,13 +42,15 @@ export function parseOrThrow<S extends z.ZodMiniType>(
  * English messages stringify `input.constructor.name`, which throws a TypeError for objects such
  * as `{ constructor: { name: Object.create(null) } }`.
  */
-function describeIssue(issue: {
+export function issueMessage(issue: {
   code?: string;
   expected?: unknown;
+  input?: unknown;
   maximum?: unknown;
   minimum?: unknown;
   values?: unknown;
 }): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   if (issue.code === 'invalid_type' && typeof issue.expected === 'string') {
     return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   }

@@ -25,15 +25,3 @@ export function describeWireIssues(issues: readonly z.core.$ZodIssue[], index?: 
     })
     .join('; ');
 }
-
-/** zod issue messages that never stringify the input (zod's own can throw on hostile objects). */
-export function wireIssueMessage(issue: {
-  code?: string;
-  expected?: unknown;
-  input?: unknown;
-}): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
-  if (issue.code === 'invalid_type' && typeof issue.expected === 'string')
-    return `must be ${issue.expected}`;
-  return 'is invalid';
-}

@@ -1,19 +1,14 @@
+import { corsHeaders } from '../leaf/cors';
+
 /** CORS for the emulator when a browser test talks to it directly. */
 
-/** The CORS headers that let `origin` (default any) call with the headers it asked for. */
-export function corsHeaders(
-  origin: string | null,
-  requestedHeaders: string | null,
-): Record<string, string> {
-  return {
-    'access-control-allow-origin': origin ?? '*',
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': requestedHeaders ?? '*',
-    'access-control-max-age': '600',
-    // Without this a page cannot read Retry-After, and its client retries blind.
-    'access-control-expose-headers': 'Retry-After',
-    vary: 'Origin',
-  };
+/** The emulator's CORS: any origin (Connect itself never answered browsers; tests do). */
+export function emulatorCors(origin: string | null, requestedHeaders: string | null) {
+  return corsHeaders({
+    origin: origin ?? '*',
+    methods: 'GET, POST, OPTIONS',
+    requestedHeaders: requestedHeaders ?? '*',
+  });
 }
 
 /**
@@ -29,7 +24,7 @@ export function withCors(
   handler: (request: Request) => Promise<Response>,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const cors = corsHeaders(
+    const cors = emulatorCors(
       request.headers.get('origin'),
       request.headers.get('access-control-request-headers'),
     );

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
-import { describeWireIssues, wireIssueMessage } from './connect-errors';
+import { issueMessage } from '../schemas/parse';
+import { describeWireIssues } from './connect-errors';
 
 /** A body checked against a wire schema: its parsed data, or Connect's sentence naming each bad field. */
 export type Checked<T> = { ok: true; data: T } | { ok: false; message: string };
@@ -13,7 +14,7 @@ export function validate<S extends z.ZodMiniType>(
   // Without params zod stays on its fast path; the safe wording is only needed for errors.
   const fast = safeParseOrUndefined(schema, body);
   if (fast?.success) return { ok: true, data: fast.data as z.output<S> };
-  const result = schema.safeParse(body, { error: wireIssueMessage });
+  const result = schema.safeParse(body, { error: issueMessage });
   return result.success
     ? { ok: true, data: result.data as z.output<S> }
     : { ok: false, message: describeWireIssues(result.error.issues, index) };

@@ -192,6 +192,11 @@ describe('the browser client in headless Chromium, through the proxy, into Conne
       await page.evaluate(() => connect.identify('019mr8mf4r', { plan: 'pro' }));
       expect(await tab.evaluate(() => connect.userId())).toBe('019mr8mf4r');
       await tab.evaluate(() => connect.reset());
+      // Chromium shares localStorage between tabs, but another renderer sees a write a moment
+      // later: wait for it (never longer than 5 s), then read as a page would.
+      await page.waitForFunction(() => connect.userId() === undefined, undefined, {
+        timeout: 5_000,
+      });
       const [user, anonymousId, otherAnonymousId] = await page
         .evaluate(async () => {
           const identified = [connect.userId() ?? null, connect.anonymousId()] as const;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
-/** The whole install, every file of zendesk-connect included. */
+/** The whole install, every file of zendesk-connect included: smaller than every peer's. */
 const INSTALL_BUDGET = 2 * 1024 * 1024;
 
 /** Every door, used: what each consumer project imports. */
@@ -108,6 +108,19 @@ const { createConnectEmulator } = ${load('zendesk-connect/testing')};
       expect(execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8' }).trim()).toBe(
         '"a@b.co"',
       );
+    }
+  });
+
+  it('installs both commands, which start from the installed package', () => {
+    for (const [command, says] of [
+      ['zendesk-connect', 'Usage: zendesk-connect'],
+      ['connect-emulator', 'connect-emulator: a local Zendesk Connect'],
+    ]) {
+      const help = execFileSync(join(app, 'node_modules/.bin', command as string), ['--help'], {
+        cwd: app,
+        encoding: 'utf8',
+      });
+      expect(help).toContain(says);
     }
   });
 

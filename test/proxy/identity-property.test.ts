@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient } from '../../src/index';
+import { newAnonymousId } from '../../src/leaf/anonymous-id';
 import { createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
 

@@ -4,8 +4,8 @@
  * its request reaches Connect (checked on the emulator's side).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient, ValidationError } from '../../src/index';
+import { newAnonymousId } from '../../src/leaf/anonymous-id';
 import { type ConnectProxyOptions, createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
 

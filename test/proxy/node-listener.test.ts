@@ -7,8 +7,8 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient } from '../../src/index';
+import { newAnonymousId } from '../../src/leaf/anonymous-id';
 import { toNodeListener } from '../../src/node/proxy';
 import { createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
@@ -109,5 +109,35 @@ describe('toNodeListener behind a TLS-terminating proxy', () => {
     const refused = await post(plain, forwarded(plain));
     expect(refused.status).toBe(403);
     expect((await post(plain, { origin: `http://127.0.0.1:${plain}` })).status).toBe(200);
+  });
+});
+
+describe('toNodeListener and gzip bodies', () => {
+  it('a gzip body reaches the proxy inflated, streamed or already parsed by express.json()', async () => {
+    const body = JSON.stringify({
+      batch: [{ type: 'track', anonymousId: newAnonymousId(Date.now()), event: 'Zipped' }],
+    });
+    const zipped = Buffer.from(
+      await new Response(
+        new Blob([body]).stream().pipeThrough(new CompressionStream('gzip')),
+      ).arrayBuffer(),
+    );
+    const parsed = express();
+    parsed.use(express.json());
+    parsed.use('/api/connect', toNodeListener(proxy()));
+    for (const port of [
+      await listen(createServer(toNodeListener(proxy()))),
+      await listen(createServer(parsed)),
+    ]) {
+      const response = await fetch(`http://127.0.0.1:${port}/api/connect/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: zipped,
+      });
+      expect([response.status, await response.text()]).toStrictEqual([
+        200,
+        '{"accepted":1,"skipped":0}',
+      ]);
+    }
   });
 });

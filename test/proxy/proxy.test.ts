@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient } from '../../src/index';
+import { newAnonymousId } from '../../src/leaf/anonymous-id';
 import { type ConnectProxyOptions, createConnectProxy } from '../../src/proxy/index';
 import { createConnectEmulator } from '../../src/testing/index';
 
@@ -68,7 +68,8 @@ const batch = [
 describe('createConnectProxy: forwarding', () => {
   it('maps and forwards a Segment batch, skipping page calls, and answers 200 once Connect accepted it', async () => {
     const { emulator, send } = setUp();
-    const response = await send('/batch', { batch, sentAt: '2026-11-29T10:00:02.000Z' });
+    // No sentAt: the timestamps stay as given (test/proxy/tracking-api.test.ts corrects skew).
+    const response = await send('/batch', { batch });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(await response.json()).toStrictEqual({ accepted: 5, skipped: 1 });
@@ -251,7 +252,7 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
           {
             index: 3,
             path: 'type',
-            message: 'must be identify, track, alias or group (page and screen are skipped)',
+            message: 'must be identify, track, alias, group, page or screen',
           },
         ],
       },
@@ -370,7 +371,7 @@ describe('createConnectProxy: refusals, with nothing forwarded', () => {
 
   it('404 for any other path, 405 for other methods', async () => {
     const { proxy, send } = setUp();
-    expect(await errorOf(await send('/page', { name: 'x' }))).toMatchObject({
+    expect(await errorOf(await send('/pageview', { name: 'x' }))).toMatchObject({
       status: 404,
       error: { code: 'not_found' },
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newAnonymousId } from '../../src/anonymous-id';
 import { ConnectClient } from '../../src/index';
+import { newAnonymousId } from '../../src/leaf/anonymous-id';
 import { startConnectEmulatorServer } from '../../src/node/testing';
 import { createConnectProxy } from '../../src/proxy/index';
 

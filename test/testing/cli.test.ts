@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -142,5 +144,39 @@ describe('the connect-emulator CLI', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(stderr).toContain('--port must be a whole number from 0 to 65535, not http');
+  }, 30_000);
+
+  /** Runs the CLI to its exit; its exit code and everything it wrote to stderr. */
+  async function runToExit(...args: string[]) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/cli.ts', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    return { code, stderr };
+  }
+
+  it('answers an unknown flag with one line and exit code 2, not a stack trace', async () => {
+    expect(await runToExit('--bogus')).toStrictEqual({
+      code: 2,
+      stderr: "connect-emulator: Unknown option '--bogus' (see connect-emulator --help)\n",
+    });
+  }, 30_000);
+
+  it('says a busy port is busy, in one line, with exit code 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      expect(await runToExit('--port', String(port))).toStrictEqual({
+        code: 1,
+        stderr: `connect-emulator: 127.0.0.1:${port} is already in use (another emulator?); pick another with --port, or --port 0 for any free one\n`,
+      });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   }, 30_000);
 });

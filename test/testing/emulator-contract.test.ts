@@ -241,7 +241,7 @@ describe.each(doors)('Connect emulator through %s', (name) => {
     it.each([
       ['/v2/identify', {}, 'user_id is required'],
       ['/v2/identify', { user_id: true }, 'user_id must be a non-empty string or a number'],
-      ['/v2/identify', { user_id: 'u', email: 5 }, 'email must be string'],
+      ['/v2/identify', { user_id: 'u', email: 5 }, 'email must be a string'],
       ['/v2/track', { user_id: 'u' }, 'event is required'],
       [
         '/v2/track',
@@ -251,7 +251,7 @@ describe.each(doors)('Connect emulator through %s', (name) => {
       [
         '/v2/track',
         { user_id: 'u', event: 'e', timestamp: '2020-01-01' },
-        'timestamp must be number',
+        'timestamp must be a number',
       ],
       ['/v2/apns/register', { user_id: 'u' }, 'token is required'],
       [

@@ -14,7 +14,7 @@ import {
   type OutgoingCall,
   PayloadTooLargeError,
   ValidationError,
-} from '../../index';
+} from 'zendesk-connect';
 import { Checkpoint, type RowCounts } from './checkpoint';
 import {
   describeInputs,

@@ -10,6 +10,14 @@ export const ANONYMOUS_ID_PATTERN: RegExp =
   /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /**
+ * analytics.js's anonymous ids (random lower-case UUID v4s) and the browser client's (UUID v7s),
+ * for a proxy that serves both. Only where your user ids are not UUID v4s: a v4 user id would
+ * pass as anonymous.
+ */
+export const ANALYTICS_JS_ANONYMOUS_ID_PATTERN: RegExp =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
  * A new anonymous id created at `now` (epoch milliseconds).
  *
  * @example

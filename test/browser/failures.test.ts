@@ -4,7 +4,6 @@
  * policy), and nothing causes an unhandled rejection.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { anonymousIdTime } from '../../src/anonymous-id';
 import {
   type BrowserClientEvents,
   type BrowserClientOptions,
@@ -15,6 +14,7 @@ import {
   memoryStorage,
   QueueFullError,
 } from '../../src/browser/index';
+import { anonymousIdTime } from '../../src/leaf/anonymous-id';
 
 type Answer =
   | { status: number; body?: unknown; headers?: Record<string, string> }
