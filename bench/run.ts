@@ -31,6 +31,7 @@ const { measureColdStart } = await import('./cold-start');
 const { measureCpu } = await import('./cpu');
 const { measureDelivery, measureDeliveryEmulator, measureFaults } = await import('./delivery');
 const { measureImport } = await import('./import');
+const { measureInstallSize } = await import('./install-size');
 const { measureMapping } = await import('./mapping');
 const { measureMemory } = await import('./memory');
 const { markdownTable, printSection, targetTable } = await import('./lib/report');
@@ -46,6 +47,7 @@ for (const measure of [
   measureMapping,
   measureImport,
   measureSizes,
+  measureInstallSize,
   measureColdStart,
   measureMemory,
 ]) {
