@@ -70,6 +70,7 @@ export async function measureColdStart({ quick }: BenchOptions): Promise<Section
         'max ms': round(Math.max(...all), 1),
       };
     }),
+    readme: `The main entry imports in **${round(medianOf('zendesk-connect'), 1)} ms** (${peers.map(({ name }) => `${name} ${round(medianOf(name), 1)} ms`).join(', ')}).`,
     targets: [
       {
         name: 'cold import of the main entry vs the fastest batching peer',

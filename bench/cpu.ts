@@ -21,6 +21,7 @@ export async function measureCpu({ quick }: BenchOptions): Promise<Section> {
   const contenders = CONTENDERS.filter(({ id }) => id !== 'outbound');
   const rows: Section['rows'] = [];
   const targets: Section['targets'] = [];
+  const quoted: string[] = [];
   for (const work of workloads(quick)) {
     const seen = new Map<string, Array<{ cpu: number; unit: number }>>(
       contenders.map(({ id }) => [id, []]),
@@ -51,6 +52,13 @@ export async function measureCpu({ quick }: BenchOptions): Promise<Section> {
         '× stringify': round(ratio.median, 2),
         'middle half': ratio.spread,
       });
+      if (work.name === 'track' && contender.id !== 'floor') {
+        quoted.push(
+          contender.id === 'client'
+            ? `**${round(ratio.median, 1)}×** (${round(cpu, 1)} µs)`
+            : `${contender.name.split(' (')[0]} ${round(ratio.median, 1)}×`,
+        );
+      }
       if (contender.id === 'client' && work.name === 'track') {
         targets.push({
           name: 'client CPU per track vs `JSON.stringify` of its wire body',
@@ -66,6 +74,7 @@ export async function measureCpu({ quick }: BenchOptions): Promise<Section> {
     about: `The same calls as in the delivery benchmark, fed the same way, to contenders whose \`fetch\` answers 200 at once (a resolved promise of a \`Response\` with no body: no network). Each contender runs in a process of its own; there it makes ${warmups} warm-up runs, then ${runs} measured runs, each followed by the unit: \`JSON.stringify\` of the same wire bodies (built by renames, as the floor builds them), 100 a request. CPU time is the process's (user + system) from the first call until the contender's flush resolved, per message, garbage collection included; medians of the process's runs. ${quick ? 'One round.' : `${rounds} rounds, a process per contender each, in a rotating order; \`× stringify\` is the median over the rounds of each process's ratio, \`middle half\` their 25th–75th percentiles.`} \`outbound\` is left out: its HTTP client cannot be replaced.`,
     rows,
     targets,
+    readme: `Its CPU per track, everything from the call to the settled promise, is ${quoted[0]} \`JSON.stringify\` of the wire body (${quoted.slice(1).join(', ')}).`,
   };
 }
 

@@ -123,6 +123,7 @@ export async function measureInstallSize({ quick }: BenchOptions): Promise<Secti
     about:
       "What `npm install` puts in an empty project's `node_modules` (`--ignore-scripts`): this SDK from the tarball `npm pack` makes of the build, the peers at the versions in bench/package.json from the registry, each with its own dependencies. **On disk** is what `du` reports (the blocks files and folders take: what a Docker layer, a CI cache or a Lambda volume pays, and how the lean-install issue measured); **file bytes** is the sum of the files' lengths (what a zip of them starts from). Links count once. This SDK's package also carries the emulator, the import command and the Redis door, which the peers do not have.",
     rows,
+    readme: `\`npm install zendesk-connect\` puts **${megabytes(ours.disk)} MiB** on disk, one package, every door and command included (${peers.map((peer) => `${peer.name} ${megabytes(peer.disk)} MiB in ${peer.packages} packages`).join(', ')}).`,
     targets: [
       {
         name: 'installed size, no dependencies',

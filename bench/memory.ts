@@ -67,6 +67,7 @@ export async function measureMemory({ quick }: BenchOptions): Promise<Section> {
       'bytes per queued track': round(medianOf(sdk, 'marginal')),
       'the first ones, with first-use setup': round(medianOf(sdk, 'firstUse')),
     })),
+    readme: `A queued track holds **${round(ours)} B** of heap (${peers.map(([sdk, bytes]) => `${sdk} ${round(bytes)} B`).join(', ')}).`,
     targets: [
       {
         name: 'heap per queued track',

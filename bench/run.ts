@@ -110,6 +110,18 @@ if (!quick) {
     stdio: 'ignore',
   });
 }
+// The README quotes the headline figures: written from this run, between its bench markers.
+if (!quick) {
+  const readme = `${ROOT}README.md`;
+  const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
+  const text = readFileSync(readme, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} region`);
+  const quoted = sections.flatMap((section) => (section.readme ? [section.readme] : []));
+  const region = `${start}\n${quoted.join(' ')} Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}; every figure, how it was measured and the targets: [docs/benchmarks.md](docs/benchmarks.md).\n`;
+  writeFileSync(readme, text.slice(0, from) + region + text.slice(to));
+}
 const unmet = sections.flatMap((section) => section.targets).filter((t) => !t.met);
 console.log(
   `\nwrote ${target.slice(ROOT.length)} in ${minutes.toFixed(1)} min; ${unmet.length === 0 ? 'every target met' : `targets not met: ${unmet.map((t) => t.name).join('; ')}`}`,

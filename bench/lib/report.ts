@@ -16,6 +16,8 @@ export interface Section {
   about: string;
   rows: Array<Record<string, string | number>>;
   targets: Target[];
+  /** What the README quotes of it, a sentence or so of Markdown (the real run writes it there). */
+  readme?: string;
 }
 
 /** Options every benchmark takes. */
