@@ -27,6 +27,24 @@ describe('serializeMessage', () => {
     expect(utf8Length('a€😀\uD800')).toBe(1 + 3 + 4 + 3);
   });
 
+  it('counts UTF-8 bytes as TextEncoder writes them, lone surrogates included', () => {
+    const encoded = (text: string) => new TextEncoder().encode(text).byteLength;
+    // Units from the whole UTF-16 range: pairs, lone highs and lows, and a high before a non-low.
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0x7f }),
+      fc.integer({ min: 0x80, max: 0xffff }),
+      fc.constantFrom(0xd800, 0xdbff, 0xdc00, 0xdfff),
+    );
+    const text = fc.array(unit, { maxLength: 40 }).map((codes) => String.fromCharCode(...codes));
+    fc.assert(
+      fc.property(text, (sample) => {
+        expect(utf8Length(sample)).toBe(encoded(sample));
+      }),
+      { numRuns: 500 },
+    );
+    expect(utf8Length('\uD800é')).toBe(3 + 2);
+  });
+
   it('names the field by the name the caller used, and its exact size', () => {
     expect(refusal({ user_id: 'x'.repeat(100), event: 'e' }, 50)?.path).toBe('userId');
     expect(refusal({ user_id: 'u', apns: ['t'.repeat(100)], attributes: {} }, 50)?.path).toBe(
