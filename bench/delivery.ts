@@ -255,7 +255,8 @@ export async function measureDelivery({ quick }: BenchOptions): Promise<Section>
       noise.push(`${work.name} ${floorNoise(runs)}`);
       const ours = result.toFloor.get('client') as ReturnType<typeof paired>;
       const peers = CONTENDERS.filter(({ id }) => id !== 'floor' && id !== 'client').map(
-        ({ id, name }) => `${name.split(' (')[0]} ${round(result.toFloor.get(id)?.median ?? Number.NaN, 2)}×`,
+        ({ id, name }) =>
+          `${name.split(' (')[0]} ${round(result.toFloor.get(id)?.median ?? Number.NaN, 2)}×`,
       );
       quoted.push(`${work.name}s at **${round(ours.median, 2)}×** (${peers.join(', ')})`);
       targets.push({

@@ -8,7 +8,7 @@ import { invalid, parseOrThrow } from '../schemas/parse';
 import type { MappingWarning } from '../schemas/warning';
 import type { ConnectUser } from '../schemas/wire';
 import { devicePlatform, pushFieldFor, pushTokenText } from './device-token';
-import { jsonSafeCopy, jsonSafeView, setOwn } from './json-copy';
+import { jsonSafeCopy, setOwn } from './json-copy';
 import { type MappedCall, warning } from './mapped-call';
 import { splitName } from './name';
 import { type ResolvedMappingOptions, resolveMappingOptions } from './options';
@@ -44,25 +44,24 @@ export function mapIdentify(
   message: IdentifyMessage,
   options?: MappingOptions,
 ): MappedCall<'/v2/identify', ConnectUser> {
-  return mapIdentifyAs(message, resolveMappingOptions(options), jsonSafeCopy);
+  return mapIdentifyAs(message, resolveMappingOptions(options));
 }
 
 /**
- * {@link mapIdentify} for a body serialized at once, with options already resolved: trait values
- * that are plain JSON are not copied (the body then shares them with the message, so it must not
- * outlive the call).
+ * {@link mapIdentify} for a body serialized at once, with options already resolved. Trait values
+ * are copied all the same: checking plain data and then serializing it as it is would read it
+ * twice, and a getter or a Proxy can answer NaN (sent as null) the second time.
  */
 export function mapIdentifyForWire(
   message: IdentifyMessage,
   options: ResolvedMappingOptions,
 ): MappedCall<'/v2/identify', ConnectUser> {
-  return mapIdentifyAs(message, options, jsonSafeView);
+  return mapIdentifyAs(message, options);
 }
 
 function mapIdentifyAs(
   message: IdentifyMessage,
   resolved: ResolvedMappingOptions,
-  copy: typeof jsonSafeCopy,
 ): MappedCall<'/v2/identify', ConnectUser> {
   // The common shapes are checked by hand; zod decides the rest and words every error.
   const input = readIdentify(message) ?? parseOrThrow(identifyMessageSchema(), message, CALL);
@@ -113,7 +112,7 @@ function mapIdentifyAs(
   mapTimezone(traits, keys, context.timezone, body, promoted, warnings);
   mapPushToken(context, resolved, body, warnings);
 
-  body.attributes = attributesOf(traits, keys, promoted, userId, copy);
+  body.attributes = attributesOf(traits, keys, promoted, userId);
   return { path: '/v2/identify', body, warnings };
 }
 
@@ -240,7 +239,6 @@ function attributesOf(
   keys: ReservedKeys,
   promoted: ReadonlySet<ReservedTrait>,
   userId: Id,
-  copy: typeof jsonSafeCopy,
 ): Record<string, unknown> {
   const dropped = new Set<string>();
   // Stryker disable next-line ArrayDeclaration: unreachable fallback: a name is promoted only when it has keys
@@ -256,7 +254,7 @@ function attributesOf(
   const attributes: Record<string, unknown> = {};
   for (const key of Object.keys(traits)) {
     // Copied even when not kept: a NaN or a BigInt is refused wherever it is in traits.
-    const value = copy(traits[key], 'traits', CALL, key);
+    const value = jsonSafeCopy(traits[key], 'traits', CALL, key);
     if (value !== undefined && !dropped.has(key)) setOwn(attributes, key, value);
   }
   return attributes;

@@ -34,52 +34,6 @@ export function jsonSafeCopy(value: unknown, path: string, call: string, key?: s
 }
 
 /**
- * `value` itself when `JSON.stringify` would carry it exactly as {@link jsonSafeCopy}'s copy
- * (strings, booleans, finite numbers, null, and plain objects and arrays of them, nothing with a
- * `toJSON`), else that copy. For a body serialized at once: plain data is not copied only to be
- * stringified. The data is read twice, so a getter is called twice.
- */
-export function jsonSafeView(value: unknown, path: string, call: string, key?: string): unknown {
-  return isPlainJson(value, 0) ? value : jsonSafeCopy(value, path, call, key);
-}
-
-/** Deeper than this, {@link jsonSafeView} leaves it to the copy (which also finds cycles). */
-const PLAIN_DEPTH = 32;
-
-function isPlainJson(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-    case 'undefined': // left out of objects and null in arrays, by both
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value === null) return true;
-  if (depth >= PLAIN_DEPTH) return false;
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-    for (let index = 0; index < value.length; index++) {
-      if (!isPlainJson(value[index], depth + 1)) return false;
-    }
-    return true;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  const record = value as Record<string, unknown>;
-  if (typeof record.toJSON === 'function') return false;
-  for (const name in record) {
-    if (Object.hasOwn(record, name) && !isPlainJson(record[name], depth + 1)) return false;
-  }
-  return true;
-}
-
-/**
  * What JSON cannot carry, thrown from where it is found; each level it passes on the way out
  * adds its key. The path is only spelled out on the way to an error, never while copying.
  */

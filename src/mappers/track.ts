@@ -4,7 +4,7 @@ import { type TrackMessage, trackMessageSchema } from '../schemas/messages';
 import { invalid, parseOrThrow } from '../schemas/parse';
 import type { MappingWarning } from '../schemas/warning';
 import type { ConnectEvent } from '../schemas/wire';
-import { jsonSafeCopy, jsonSafeView } from './json-copy';
+import { jsonSafeCopy } from './json-copy';
 import type { MappedCall } from './mapped-call';
 import { type ResolvedMappingOptions, resolveMappingOptions } from './options';
 import { toUnixSeconds } from './timestamp';
@@ -32,27 +32,27 @@ export function mapTrack(
   message: TrackMessage,
   options?: MappingOptions,
 ): MappedCall<'/v2/track', ConnectEvent> {
-  return mapTrackAs(message, resolveMappingOptions(options), jsonSafeCopy, []);
+  return mapTrackAs(message, resolveMappingOptions(options), []);
 }
 
 const NO_WARNINGS: never[] = [];
 
 /**
- * {@link mapTrack} for a body serialized at once, with options already resolved: `properties`
- * that are plain JSON are not copied (the body then shares them with the message, so it must not
- * outlive the call), and its `warnings` (none) must not be kept or changed.
+ * {@link mapTrack} for a body serialized at once, with options already resolved: its `warnings`
+ * (none) must not be kept or changed. `properties` are copied all the same: checking plain data
+ * and then serializing it as it is would read it twice, and a getter or a Proxy can answer NaN
+ * (sent as null) the second time.
  */
 export function mapTrackForWire(
   message: TrackMessage,
   options: ResolvedMappingOptions,
 ): MappedCall<'/v2/track', ConnectEvent> {
-  return mapTrackAs(message, options, jsonSafeView, NO_WARNINGS);
+  return mapTrackAs(message, options, NO_WARNINGS);
 }
 
 function mapTrackAs(
   message: TrackMessage,
   { now }: ResolvedMappingOptions,
-  copy: typeof jsonSafeCopy,
   warnings: MappingWarning[],
 ): MappedCall<'/v2/track', ConnectEvent> {
   // The common shapes are checked by hand; zod decides the rest and words every error.
@@ -76,7 +76,7 @@ function mapTrackAs(
   const properties =
     input.properties == null
       ? {}
-      : (copy(input.properties, 'properties', CALL) as Record<string, unknown>);
+      : (jsonSafeCopy(input.properties, 'properties', CALL) as Record<string, unknown>);
   return {
     path: '/v2/track',
     body: { user_id: userId, event: input.event, properties, timestamp },

@@ -109,12 +109,45 @@ describe.each(CALLS)('%s: the hand-written check and zod', (_name, fast, zod, re
 describe.each([
   ['track', mapTrack, mapTrackForWire],
   ['identify', mapIdentify, mapIdentifyForWire],
-] as const)('%s for the wire (plain data not copied, only stringified)', (name, map, forWire) => {
+] as const)('%s for the wire (what the client serializes)', (name, map, forWire) => {
+  const wire = (message: never, options: typeof OPTIONS) =>
+    forWire(message, resolveMappingOptions(options));
   const agree = (input: unknown) => {
-    const wire = (message: never, options: typeof OPTIONS) =>
-      forWire(message, resolveMappingOptions(options));
     expect(outcome(wire, input)).toStrictEqual(outcome(map as Mapper, input));
   };
+
+  it('reads the data once, as the copy does: a value that changes between reads is sent as read', () => {
+    /** A fresh input each time (the copy and the wire each get their own), `x` read `reads` times. */
+    const flipping = (first: unknown, later: unknown) => {
+      let reads = 0;
+      const data = {
+        get x() {
+          reads++;
+          return reads === 1 ? first : later;
+        },
+      };
+      const input =
+        name === 'track'
+          ? { userId: 'u', event: 'E', timestamp: 1, properties: { list: [data] } }
+          : { userId: 'u', traits: { list: [data] } };
+      return { input, reads: () => reads };
+    };
+    const pairs: Array<[unknown, unknown]> = [
+      [1, Number.NaN],
+      [Number.NaN, 1],
+      ['a', 1n],
+      [1n, 'a'],
+      [{ ok: true }, new Date(0)],
+      [Number.POSITIVE_INFINITY, { toJSON: () => 1 }],
+      [new Number(2), new Number(Number.NaN)],
+    ];
+    for (const [first, later] of pairs) {
+      const copied = flipping(first, later);
+      const sent = flipping(first, later);
+      expect(outcome(wire, sent.input)).toStrictEqual(outcome(map as Mapper, copied.input));
+      expect(sent.reads()).toBe(1);
+    }
+  });
 
   it('serializes exactly as the copy does, or fails the same way', () => {
     const awkward: Array<{
