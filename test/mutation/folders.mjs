@@ -19,12 +19,43 @@ export const FOLDERS = [
       'src/mappers/**/*.ts',
       // Re-exports only.
       '!src/mappers/index.ts',
-      // Generated data, compared in full with its source by test/mappers/*-data.test.ts.
-      '!src/leaf/phone-metadata.ts',
-      '!src/leaf/timezone-data.ts',
+      // Decides what the mappers take as valid without zod: a mutant that lets bad input through
+      // must fail a test.
+      'src/schemas/fast-paths.ts',
     ],
     tests: ['test/mappers/**/*.test.ts'],
     slowTests: ['test/mappers/properties.test.ts', 'test/mappers/phone-metadata.test.ts'],
     break: 100,
+  },
+  {
+    // The predicates the mappers, the schemas, the client's options and the proxy share.
+    name: 'src/leaf',
+    mutate: [
+      'src/leaf/**/*.ts',
+      // Generated data, compared in full with its source by test/mappers/*-data.test.ts.
+      '!src/leaf/phone-metadata.ts',
+      '!src/leaf/timezone-data.ts',
+    ],
+    tests: ['test/leaf/**/*.test.ts', 'test/mappers/**/*.test.ts', 'test/proxy/proxy.test.ts'],
+    break: 0,
+  },
+  {
+    name: 'src/delivery',
+    mutate: ['src/delivery/**/*.ts'],
+    tests: ['test/delivery/**/*.test.ts', 'test/client/**/*.test.ts'],
+    slowTests: [
+      'test/client/lifecycle.test.ts',
+      'test/client/robustness.test.ts',
+      'test/client/ordering.test.ts',
+      'test/client/limits.test.ts',
+    ],
+    break: 0,
+  },
+  {
+    // Which users a proxied message writes, and the browser's signed binding cookie.
+    name: 'src/proxy (identity)',
+    mutate: ['src/proxy/identity.ts', 'src/proxy/binding.ts'],
+    tests: ['test/proxy/identity*.test.ts', 'test/proxy/tracking-api-identity.test.ts'],
+    break: 0,
   },
 ];
