@@ -52,7 +52,7 @@ function answering(...answers: Array<() => Response | Promise<Response>>): Fetch
 }
 
 const status = (code: number, headers?: Record<string, string>) => () =>
-  new Response('', { status: code, headers });
+  new Response('', headers ? { status: code, headers } : { status: code });
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 1_000_000 });
@@ -79,7 +79,7 @@ describe('Transport events', () => {
     await vi.advanceTimersByTimeAsync(30 + 50);
     expect(await sending).toStrictEqual({ ok: true, attempts: 2 });
     expect(ids).toHaveBeenCalledOnce();
-    const error = (events[2]?.[1] as { error: unknown }).error;
+    const error = (events[2]?.[1] as { error: unknown } | undefined)?.error;
     expect(error).toBeInstanceOf(ConnectApiError);
     expect(events).toStrictEqual([
       [
@@ -260,7 +260,7 @@ describe('Transport redirects', () => {
     );
     expect(result.ok).toBe(false);
     expect(result.attempts).toBe(1);
-    return (result as { error: ConnectApiError }).error;
+    return (result as unknown as { error: ConnectApiError }).error;
   };
 
   it('a 3xx names the status and where it pointed, with an empty body', async () => {
@@ -335,7 +335,7 @@ describe('Transport network errors', () => {
     );
     const result = await transport.send('/v2/track', '{}', 1);
     expect(result).toMatchObject({ ok: false, attempts: 1 });
-    return (result as { error: ConnectionError }).error;
+    return (result as unknown as { error: ConnectionError }).error;
   };
 
   it("names the host, the attempts, the message and the cause's code", async () => {
