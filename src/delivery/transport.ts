@@ -55,7 +55,7 @@ export type SendResult =
 interface AttemptFailure {
   error: ConnectError;
   retryable: boolean;
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
 }
 
 /** One request being tried, shared by its attempts. */
@@ -200,13 +200,16 @@ export class Transport {
       return { error: redirectError(response, flight, attempt), retryable: false };
     }
     if (response.ok) return undefined;
-    const details: ConnectApiErrorDetails = { status: response.status, body: text, requestId };
     const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
-    if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+    const details: ConnectApiErrorDetails = {
+      status: response.status,
+      body: text,
+      requestId,
+      retryAfterMs,
+    };
     const error = ConnectApiError.fromResponse(`POST ${path} (${triesOf(attempt)})`, details);
-    const failure: AttemptFailure = { error, retryable: error.retryable };
-    if (error.retryable && retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
-    return failure;
+    // A wait that is not retried is never read.
+    return { error, retryable: error.retryable, retryAfterMs };
   }
 
   /**
