@@ -1,10 +1,13 @@
 // What `npm run mutation` mutates, the tests allowed to kill those mutants, and the score each
-// folder must keep. To cover another folder, add an entry: its globs join the one Stryker run and
-// its score is checked on its own (scripts/mutation.mjs).
+// folder must keep. Each folder is one Stryker run with only its own tests (a static mutant, one
+// in code that runs at import, runs every test of its run: one run over every folder's tests took
+// over an hour). To cover another folder, add an entry (scripts/mutation.mjs).
 
 /**
  * @typedef {object} MutationFolder
  * @property {string} name - how reports and docs call it
+ * @property {string} slug - its reports (reports/mutation/<slug>/) and incremental file
+ *   (test/mutation/incremental/<slug>.json)
  * @property {string[]} mutate - Stryker `mutate` globs (a leading `!` excludes)
  * @property {string[]} tests - the vitest files that test it
  * @property {string[]} [slowTests] - of those, the ones to run last (a mutant stops at its first failing test)
@@ -15,6 +18,7 @@
 export const FOLDERS = [
   {
     name: 'src/mappers',
+    slug: 'mappers',
     mutate: [
       'src/mappers/**/*.ts',
       // Re-exports only.
@@ -30,6 +34,7 @@ export const FOLDERS = [
   {
     // The predicates the mappers, the schemas, the client's options and the proxy share.
     name: 'src/leaf',
+    slug: 'leaf',
     mutate: [
       'src/leaf/**/*.ts',
       // Generated data, compared in full with its source by test/mappers/*-data.test.ts.
@@ -41,6 +46,7 @@ export const FOLDERS = [
   },
   {
     name: 'src/delivery',
+    slug: 'delivery',
     mutate: ['src/delivery/**/*.ts'],
     tests: ['test/delivery/**/*.test.ts', 'test/client/**/*.test.ts'],
     slowTests: [
@@ -54,8 +60,23 @@ export const FOLDERS = [
   {
     // Which users a proxied message writes, and the browser's signed binding cookie.
     name: 'src/proxy (identity)',
+    slug: 'proxy-identity',
     mutate: ['src/proxy/identity.ts', 'src/proxy/binding.ts'],
     tests: ['test/proxy/identity*.test.ts', 'test/proxy/tracking-api-identity.test.ts'],
     break: 0,
   },
 ];
+
+/**
+ * The folder a Stryker run is for: `MUTATION_FOLDER` (a slug), set by scripts/mutation.mjs.
+ * Without it (Stryker run by hand), the first folder.
+ * @returns {MutationFolder}
+ */
+export function currentFolder() {
+  const slug = process.env.MUTATION_FOLDER;
+  const folder = slug === undefined ? FOLDERS[0] : FOLDERS.find((f) => f.slug === slug);
+  if (!folder) {
+    throw new Error(`MUTATION_FOLDER=${slug} is none of ${FOLDERS.map((f) => f.slug).join(', ')}`);
+  }
+  return folder;
+}
