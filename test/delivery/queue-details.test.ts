@@ -434,4 +434,22 @@ describe('QueuedMessage', () => {
       0,
     ]);
   });
+
+  it('carries nothing extra when it needs nothing extra: no Rare on a plain message', () => {
+    // The queue holds one object per message; warnings, a UTF-8 size that is not the JSON's length
+    // and order links live in a second object made only for the few messages that have them.
+    const rare = (message: QueuedMessage) => (message as unknown as { rare: unknown }).rare;
+    const plain = new QueuedMessage(kind, '{"a":1}', 7, undefined, undefined);
+    const empty = new QueuedMessage(kind, '{"a":1}', 7, 'm', []);
+    for (const message of [plain, empty]) {
+      message.after = undefined;
+      message.dependents = undefined;
+      message.blockers = 0;
+      expect(rare(message)).toBeUndefined();
+    }
+    expect(rare(new QueuedMessage(kind, '"é"', 4, undefined, undefined))).toBeDefined();
+    const linked = new QueuedMessage(kind, '{}', 2, undefined, undefined);
+    linked.blockers = 1;
+    expect(rare(linked)).toBeDefined();
+  });
 });
