@@ -225,3 +225,52 @@ describe('cookies the binder does not believe', () => {
     expect(await holdsA('')).toBe('unbound');
   });
 });
+
+describe('the binding cookie’s format (cookies issued by earlier deploys stay valid)', () => {
+  const encoder = new TextEncoder();
+  const hmac = async (text: string) => {
+    const key = await crypto.subtle.importKey(
+      'raw',
+      encoder.encode(SECRET),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text)));
+  };
+  const base64Url = (bytes: Uint8Array) =>
+    Buffer.from(bytes)
+      .toString('base64')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+  const tag = async (kind: string, id: string) =>
+    base64Url((await hmac(`zendesk-connect/${kind}:${id}`)).slice(0, 16));
+
+  it('is `name=tag[:owner]~….signature`, each tag 16 bytes of HMAC-SHA-256, base64url', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `anon-${i}`);
+    const binding = await createBinder(SECRET).open(request(), ids, 'u1');
+    for (const id of ids.slice(1)) binding.claim(id);
+    binding.alias('anon-0');
+    const tags = await Promise.all(ids.map((id) => tag('anonymous-id', id)));
+    const owner = await tag('user', 'u1');
+    const list = [...tags.slice(1), `${tags[0]}:${owner}`].join('~');
+    const signature = base64Url(
+      await hmac(`zendesk-connect/anonymous-ids/v2:zendesk_connect_anonymous:${list}`),
+    );
+    // Some of these carry the two characters base64url replaces.
+    expect(`${list}${signature}`).toMatch(/[-_]/);
+    expect(await binding.cookie()).toBe(
+      `zendesk_connect_anonymous=${list}.${signature}; Path=/api/connect/v1; Max-Age=34560000; HttpOnly; SameSite=Strict; Secure`,
+    );
+  });
+
+  it('believes a cookie made by hand in that format', async () => {
+    const list = `${await tag('anonymous-id', A)}:${await tag('user', '42')}`;
+    const signature = base64Url(await hmac(`zendesk-connect/anonymous-ids/v2:named:${list}`));
+    const binder = createBinder(SECRET, { name: 'named' });
+    const asNumber = await binder.open(request(`named=${list}.${signature}`), IDS, 42);
+    expect(asNumber.holds(A)).toBe('aliased_to_user');
+    expect(asNumber.holds(B)).toBe('unbound');
+  });
+});
