@@ -125,6 +125,27 @@ describe('anonymous ids', () => {
     }
   });
 
+  it('keep the random bits beside the version and variant bits', () => {
+    const ids = Array.from({ length: 400 }, () => newAnonymousId(0));
+    // The low nibble of byte 6 (after the version 7), the low 6 bits of byte 8 (the variant's).
+    expect(new Set(ids.map((id) => id[15])).size).toBe(16);
+    expect(new Set(ids.map((id) => id[19]))).toStrictEqual(new Set(['8', '9', 'a', 'b']));
+    expect(new Set(ids.map((id) => id[20])).size).toBe(16);
+  });
+
+  it('patterns match whole strings only', () => {
+    const id = newAnonymousId(0);
+    for (const pattern of [ANONYMOUS_ID_PATTERN, ANALYTICS_JS_ANONYMOUS_ID_PATTERN]) {
+      expect(pattern.test(id)).toBe(true);
+      expect(pattern.test(`x${id}`)).toBe(false);
+      expect(pattern.test(`${id}x`)).toBe(false);
+    }
+    expect(anonymousIdTime(`x${id}`)).toBeUndefined();
+    expect(anonymousIdTime(`${id}0`)).toBeUndefined();
+    // Not a string, even one that reads as an id.
+    expect(anonymousIdTime({ toString: () => id })).toBeUndefined();
+  });
+
   it('anonymousIdTime reads only the browser client’s form', () => {
     for (const id of [
       '0e06f1a1-a014-46a2-afc1-0f09bdb617ee',
