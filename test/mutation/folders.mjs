@@ -63,6 +63,11 @@ export const FOLDERS = [
     slug: 'proxy-identity',
     mutate: ['src/proxy/identity.ts', 'src/proxy/binding.ts'],
     tests: ['test/proxy/identity*.test.ts', 'test/proxy/tracking-api-identity.test.ts'],
+    slowTests: [
+      'test/proxy/identity.test.ts',
+      'test/proxy/tracking-api-identity.test.ts',
+      'test/proxy/identity-property.test.ts',
+    ],
     break: 0,
   },
 ];
