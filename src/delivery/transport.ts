@@ -92,6 +92,7 @@ export class Transport {
       () => {
         for (const close of [...this.closers]) close();
       },
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent: a signal aborts once (this only lets the listener go)
       { once: true },
     );
     this.headers = {

@@ -191,3 +191,55 @@ describe('formatBytes at its boundaries', () => {
     expect(formatBytes(Number.POSITIVE_INFINITY)).toBe('too many bytes');
   });
 });
+
+describe('utf8Length of lone surrogates', () => {
+  it('counts a high surrogate not followed by a low one as 3 bytes, and what follows it in full', () => {
+    for (const text of ['\ud800\u00e9', '\ud800€', '\udbff\ud800\udc00', '\ud800a', 'x\ud800'])
+      expect(utf8Length(text), escape(text)).toBe(new TextEncoder().encode(text).byteLength);
+  });
+});
+
+describe('refusals name every wire field by its input name', () => {
+  it('maps each top-level wire field, and looks into traits of a group', () => {
+    const big = 'x'.repeat(100);
+    const cases: Array<[string, unknown, string]> = [
+      ['user_id', big, 'userId'],
+      ['previous_id', big, 'previousId'],
+      ['first_name', big, 'traits.firstName'],
+      ['last_name', big, 'traits.lastName'],
+      ['email', big, 'traits.email'],
+      ['phone_number', big, 'traits.phone'],
+      ['timezone', big, 'traits.timezone'],
+      ['apns', [big], 'context.device.token'],
+      ['fcm', [big], 'context.device.token'],
+      ['gcm', [big], 'context.device.token'],
+      ['group_id', big, 'groupId'],
+      ['campaign_ids', [big], 'campaignIds'],
+      ['attributes', { plan: big }, 'traits.plan'],
+      ['group_attributes', { plan: big }, 'traits.plan'],
+      ['properties', { plan: big }, 'properties.plan'],
+      ['event', big, 'event'],
+    ];
+    for (const [wire, value, path] of cases)
+      expect(refusal({ [wire]: value, k: 'v' }, 50)?.path, wire).toBe(path);
+  });
+
+  it('stops at a string, however short', () => {
+    expect(refusal({ properties: ['x'] }, 1)?.path).toBe('properties.0');
+  });
+
+  it('measures an object met twice once (its getters are read once for the size)', () => {
+    let reads = 0;
+    const shared = {
+      get big() {
+        reads++;
+        return 'x'.repeat(100);
+      },
+    };
+    const body = { properties: { a: shared, b: shared } };
+    const issue = refusal(body, 50);
+    expect(issue?.path).toBe('properties');
+    // JSON.stringify reads it twice (once per reference), the size once.
+    expect(reads).toBe(3);
+  });
+});

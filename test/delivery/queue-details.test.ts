@@ -453,3 +453,81 @@ describe('QueuedMessage', () => {
     expect(rare(linked)).toBeDefined();
   });
 });
+
+describe('DeliveryQueue, more edges', () => {
+  it('abandon() after a split leaves the delivered half delivered', async () => {
+    const { queue, sent, add, outcome } = scriptedQueue();
+    const a = outcome(add('a', ['a']));
+    const b = outcome(add('b', ['b']));
+    await vi.advanceTimersByTimeAsync(10);
+    sent[0]?.answer(failure(new BadRequestError('no', details)));
+    await vi.advanceTimersByTimeAsync(0);
+    sent[1]?.answer(OK);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((request) => request.ids)).toStrictEqual([['a', 'b'], ['a'], ['b']]);
+    queue.abandon();
+    expect([await a, await b]).toStrictEqual(['ok', 'ClientClosedError']);
+    expect(queue.report()).toStrictEqual({ delivered: 1, failed: 1, dropped: 0 });
+  });
+
+  it('holds no timer once a flush sent everything, nor while due messages wait for a slot', async () => {
+    // 28 bytes a message: two are over 40, one is not full.
+    const { queue, sent, add } = scriptedQueue({ maxConcurrentRequests: 1, maxBatchBytes: 40 });
+    add('a', ['a']);
+    add('b', ['b']);
+    expect(sent.map((request) => request.ids)).toStrictEqual([['a']]);
+    expect(vi.getTimerCount()).toBe(1);
+    void queue.flush();
+    expect(vi.getTimerCount()).toBe(0);
+    sent[0]?.answer(OK);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((request) => request.ids)).toStrictEqual([['a'], ['b']]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sends a message larger than maxBatchBytes alone', async () => {
+    const { sent, add } = scriptedQueue({ maxBatchBytes: 10 });
+    add('a', ['a']);
+    add('b', ['b']);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(sent.map((request) => request.ids)).toStrictEqual([['a'], ['b']]);
+  });
+
+  it('keeps the ready bytes exact as batches leave: a lone message after many batches still lingers', async () => {
+    const { sent, add } = scriptedQueue({ maxBatchBytes: 59, maxConcurrentRequests: 100 });
+    for (let i = 0; i < 10; i++) {
+      add(`${i}`, [`a${i}`]);
+      add(`${i}`, [`b${i}`]);
+    }
+    expect(sent).toHaveLength(10);
+    add('c', ['c']);
+    expect(sent).toHaveLength(10);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(sent).toHaveLength(11);
+  });
+
+  it('takes a follower whose other earlier message already settled', async () => {
+    const { sent, add } = scriptedQueue();
+    add('a', ['u1']);
+    await vi.advanceTimersByTimeAsync(10);
+    add('b', ['anon']);
+    add('alias', ['u1', 'anon']);
+    sent[0]?.answer(OK);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(sent.map((request) => request.ids)).toStrictEqual([['a'], ['b', 'alias']]);
+  });
+
+  it('emits delivered only to listeners: nothing unheard', async () => {
+    const unheard: string[] = [];
+    const emitter = new Emitter(
+      () => {},
+      (event) => unheard.push(event),
+    );
+    const { sent, add } = scriptedQueue({ emitter });
+    const done = add('a', ['a']);
+    await vi.advanceTimersByTimeAsync(10);
+    sent[0]?.answer(OK);
+    await done;
+    expect(unheard).toStrictEqual([]);
+  });
+});

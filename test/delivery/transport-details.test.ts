@@ -422,3 +422,42 @@ describe('Transport network errors', () => {
     expect(!result.ok && result.error).toMatchObject({ status: 400, body: '' });
   });
 });
+
+describe('Transport housekeeping', () => {
+  const closers = (transport: unknown) => (transport as { closers: Set<unknown> }).closers.size;
+
+  it('lets go of its close hooks once each request ends', async () => {
+    const { transport } = transportOver(answering(status(503), status(500)));
+    const sending = transport.send('/v2/track', '{}', 1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await sending).toMatchObject({ ok: true, attempts: 3 });
+    expect(closers(transport)).toBe(0);
+    const timedOut = transportOver(() => new Promise<Response>(() => {}), {
+      retry: { ...RETRY, maxRetries: 0 },
+      timeout: 10,
+    });
+    const late = timedOut.transport.send('/v2/track', '{}', 1);
+    await vi.advanceTimersByTimeAsync(10);
+    await late;
+    expect(closers(timedOut.transport)).toBe(0);
+  });
+
+  it('sends nothing once closed', async () => {
+    const fetch = vi.fn(answering());
+    const { transport, abort } = transportOver(fetch);
+    abort.abort();
+    const result = await transport.send('/v2/track', '{}', 1);
+    expect(result).toMatchObject({ ok: false, attempts: 1, error: { name: 'ClientClosedError' } });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('a fetch that resolves with nothing fails the attempt, saying so', async () => {
+    const { transport } = transportOver(async () => undefined as unknown as Response, {
+      retry: { ...RETRY, maxRetries: 0 },
+    });
+    const result = await transport.send('/v2/track', '{}', 1);
+    expect(!result.ok && result.error.message).toBe(
+      'could not reach Connect at connect.test for POST /v2/track (1 attempt): the fetch given to the client resolved with something that is not a Response',
+    );
+  });
+});

@@ -158,3 +158,54 @@ describe('UserOrder details', () => {
     expect(nodes[1]?.after).toStrictEqual([nodes[0]]);
   });
 });
+
+describe('UserOrder bookkeeping', () => {
+  it('an alias leaves one last message for the joined user, and none once settled', () => {
+    const order = new UserOrder<Node>(100);
+    const { nodes } = admitAll(order, ['u1'], ['a1'], ['u1', 'a1']);
+    expect(order.size.users).toBe(1);
+    for (const node of nodes) order.release(node, () => {});
+    expect(order.size.users).toBe(0);
+  });
+
+  it('trims at the join itself, keeping the group just joined', () => {
+    const order = new UserOrder<Node>(2);
+    const [first] = admitAll(order, ['u1', 'a1']).nodes;
+    order.release(first as Node, () => {});
+    admitAll(order, ['u2', 'a2']);
+    expect(order.size.aliasedIds).toBe(2);
+  });
+
+  it('stops forgetting as soon as the memory is back at its limit', () => {
+    const order = new UserOrder<Node>(4);
+    for (const ids of [
+      ['u1', 'a1'],
+      ['u2', 'a2'],
+      ['u3', 'a3'],
+    ]) {
+      const [node] = admitAll(order, ids).nodes;
+      order.release(node as Node, () => {});
+    }
+    expect(order.size.aliasedIds).toBe(4);
+    // u2/a2 is still one user: a2's message waits for u2's.
+    const { nodes } = admitAll(order, ['u2'], ['a2']);
+    expect(nodes[1]?.after).toStrictEqual([nodes[0]]);
+  });
+
+  it('a group joined again becomes the most recent: the oldest other goes first', () => {
+    const order = new UserOrder<Node>(5);
+    for (const ids of [
+      ['u1', 'a1'],
+      ['u2', 'a2'],
+      ['u1', 'b1'],
+      ['u3', 'a3'],
+    ]) {
+      const [node] = admitAll(order, ids).nodes;
+      order.release(node as Node, () => {});
+    }
+    // u2/a2 was forgotten; u1/a1/b1 was kept.
+    const kept = admitAll(order, ['b1'], ['a1']);
+    expect(kept.nodes[1]?.after).toStrictEqual([kept.nodes[0]]);
+    expect(admitAll(order, ['u2'], ['a2']).free).toStrictEqual([true, true]);
+  });
+});
