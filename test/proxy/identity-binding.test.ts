@@ -265,6 +265,26 @@ describe('the binding cookie’s format (cookies issued by earlier deploys stay 
     );
   });
 
+  it('does not believe a signed list with a malformed entry', async () => {
+    const list = `${await tag('anonymous-id', A)}~not-a-tag`;
+    const signature = base64Url(
+      await hmac(`zendesk-connect/anonymous-ids/v2:zendesk_connect_anonymous:${list}`),
+    );
+    const binding = await createBinder(SECRET).open(
+      request(`zendesk_connect_anonymous=${list}.${signature}`),
+      IDS,
+      undefined,
+    );
+    expect(binding.holds(A)).toBe('unbound');
+  });
+
+  it('does not believe a copy of the cookie under another name', async () => {
+    const own = pair(await boundCookie());
+    const value = own.slice(own.indexOf('=') + 1);
+    const binding = await createBinder(SECRET).open(request(`copy=${value}`), IDS, undefined);
+    expect(binding.holds(A)).toBe('unbound');
+  });
+
   it('believes a cookie made by hand in that format', async () => {
     const list = `${await tag('anonymous-id', A)}:${await tag('user', '42')}`;
     const signature = base64Url(await hmac(`zendesk-connect/anonymous-ids/v2:named:${list}`));

@@ -234,6 +234,32 @@ describe('refusalOf', () => {
   });
 });
 
+describe('refusalOf, more edges', () => {
+  it('a visitor may not write an id aliased into a user named "undefined"', () => {
+    const aliased = { [ANON]: 'undefined' };
+    expect(check('track', { anonymousId: ANON }, context(undefined, { aliased }).ctx)?.reason).toBe(
+      'anonymous_id_aliased',
+    );
+    expect(
+      check('track', { anonymousId: ANON }, context('undefined', { aliased }).ctx),
+    ).toBeUndefined();
+  });
+
+  it("binds an alias's new previousId to the browser", () => {
+    const fresh = context('u1');
+    expect(check('alias', { userId: 'u1', previousId: ANON }, fresh.ctx)).toBeUndefined();
+    expect(fresh.binding.claim).toHaveBeenCalledExactlyOnceWith(ANON);
+  });
+
+  it('never binds a carried anonymousId that is not a string, whatever the anonymous form says', () => {
+    const { ctx, binding } = context('u1');
+    const lenient = { ...ctx, isAnonymousForm: () => true };
+    expect(check('track', { userId: 'u1', anonymousId: 42 }, lenient)).toBeUndefined();
+    expect(binding.holds).not.toHaveBeenCalled();
+    expect(binding.claim).not.toHaveBeenCalled();
+  });
+});
+
 describe('createAliasMemory', () => {
   it('remembers the latest user of an id, forgetting the least recently remembered past its limit', () => {
     const memory = createAliasMemory(2);
