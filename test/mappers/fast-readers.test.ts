@@ -135,6 +135,22 @@ describe('jsonSafeView', () => {
     }
   });
 
+  it('copies an object whose toJSON is inherited', () => {
+    const value = { a: 1 };
+    Object.defineProperty(Object.prototype, 'toJSON', {
+      value: () => 'replaced',
+      configurable: true,
+      writable: true,
+    });
+    let result: unknown;
+    try {
+      result = view(value);
+    } finally {
+      delete (Object.prototype as { toJSON?: unknown }).toJSON;
+    }
+    expect(result).toBe('replaced');
+  });
+
   it('reads only own keys, as JSON.stringify does', () => {
     const value = { a: 1 };
     Object.defineProperty(Object.prototype, 'inherited', {
@@ -177,7 +193,17 @@ describe('the call table', () => {
   it('isCallType knows the calls, and nothing inherited', () => {
     for (const type of ['identify', 'track', 'alias', 'group', 'subscribe'])
       expect(isCallType(type), type).toBe(true);
-    for (const type of ['toString', 'constructor', '__proto__', 'Track', '', 1, null, undefined])
+    for (const type of [
+      'toString',
+      'constructor',
+      '__proto__',
+      'Track',
+      '',
+      1,
+      null,
+      undefined,
+      { toString: () => 'track' },
+    ])
       expect(isCallType(type), String(type)).toBe(false);
   });
 
