@@ -18,12 +18,16 @@ export function utf8Length(text: string): number {
     const code = text.charCodeAt(index);
     if (code < 0x80) continue;
     if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1))) {
-      bytes += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
-      index++;
-    } else bytes += 2; // 3 bytes; a lone surrogate too (as U+FFFD)
+    // 3 bytes, a lone surrogate too (as U+FFFD); a surrogate pair is 4 bytes for 2 units, so its
+    // high half adds nothing and its low half the 2 more.
+    else if (!(isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(index + 1)))) bytes += 2;
   }
   return bytes;
+}
+
+/** True for the first half of a surrogate pair. */
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** True for the second half of a surrogate pair (NaN, past the end, is not). */
@@ -72,23 +76,28 @@ export function tooLarge(call: string, body: unknown, bytes: number, maxBytes: n
  * Wire fields by the names the caller used. Only the objects the caller built (`traits`,
  * `properties`) are looked into; the rest are named as a whole.
  */
-const INPUT_NAMES: Record<string, { name: string; open?: true }> = {
-  attributes: { name: 'traits', open: true },
-  group_attributes: { name: 'traits', open: true },
-  properties: { name: 'properties', open: true },
-  user_id: { name: 'userId' },
-  previous_id: { name: 'previousId' },
-  first_name: { name: 'traits.firstName' },
-  last_name: { name: 'traits.lastName' },
-  email: { name: 'traits.email' },
-  phone_number: { name: 'traits.phone' },
-  timezone: { name: 'traits.timezone' },
-  apns: { name: 'context.device.token' },
-  fcm: { name: 'context.device.token' },
-  gcm: { name: 'context.device.token' },
-  group_id: { name: 'groupId' },
-  campaign_ids: { name: 'campaignIds' },
-};
+let inputNames: Record<string, { name: string; open?: true }> | undefined;
+/** Built at the first error, not at import. */
+function wireInputNames(): Record<string, { name: string; open?: true }> {
+  inputNames ??= {
+    attributes: { name: 'traits', open: true },
+    group_attributes: { name: 'traits', open: true },
+    properties: { name: 'properties', open: true },
+    user_id: { name: 'userId' },
+    previous_id: { name: 'previousId' },
+    first_name: { name: 'traits.firstName' },
+    last_name: { name: 'traits.lastName' },
+    email: { name: 'traits.email' },
+    phone_number: { name: 'traits.phone' },
+    timezone: { name: 'traits.timezone' },
+    apns: { name: 'context.device.token' },
+    fcm: { name: 'context.device.token' },
+    gcm: { name: 'context.device.token' },
+    group_id: { name: 'groupId' },
+    campaign_ids: { name: 'campaignIds' },
+  };
+  return inputNames;
+}
 
 /**
  * The field holding most of the body: descend into the largest child while it holds more than
@@ -108,7 +117,7 @@ function largestField(body: unknown): { path: string; bytes: number } | undefine
       if (!best || size > best.bytes) best = { key, value, bytes: size };
     }
     if (!best || (found && best.bytes * 2 <= nodeBytes)) break;
-    const wire = depth === 0 ? INPUT_NAMES[best.key] : undefined;
+    const wire = depth === 0 ? wireInputNames()[best.key] : undefined;
     path.push(wire?.name ?? best.key);
     found = { path: path.join('.'), bytes: best.bytes };
     if (depth === 0 && !wire?.open) break;

@@ -194,7 +194,18 @@ describe('formatBytes at its boundaries', () => {
 
 describe('utf8Length of lone surrogates', () => {
   it('counts a high surrogate not followed by a low one as 3 bytes, and what follows it in full', () => {
-    for (const text of ['\ud800\u00e9', '\ud800€', '\udbff\ud800\udc00', '\ud800a', 'x\ud800'])
+    for (const text of [
+      '\ud800\u00e9',
+      '\ud800€',
+      '\udbff\ud800\udc00',
+      '\ud800a',
+      'x\ud800',
+      '\ud800\ue000',
+      '\udbff\uffff',
+      '\ud7ff\udc00',
+      '\udc00\udc00',
+      '\ud800\udbff',
+    ])
       expect(utf8Length(text), escape(text)).toBe(new TextEncoder().encode(text).byteLength);
   });
 });
@@ -224,8 +235,10 @@ describe('refusals name every wire field by its input name', () => {
       expect(refusal({ [wire]: value, k: 'v' }, 50)?.path, wire).toBe(path);
   });
 
-  it('stops at a string, however short', () => {
+  it('stops at a string, however short, and at null', () => {
     expect(refusal({ properties: ['x'] }, 1)?.path).toBe('properties.0');
+    expect(refusal({ properties: [null] }, 1)?.path).toBe('properties.0');
+    expect(refusal({ properties: null }, 1)?.path).toBe('properties');
   });
 
   it('measures an object met twice once (its getters are read once for the size)', () => {

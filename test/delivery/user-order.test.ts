@@ -208,4 +208,14 @@ describe('UserOrder bookkeeping', () => {
     expect(kept.nodes[1]?.after).toStrictEqual([kept.nodes[0]]);
     expect(admitAll(order, ['u2'], ['a2']).free).toStrictEqual([true, true]);
   });
+
+  it('an alias into a larger group leaves no last message under the smaller one’s key', () => {
+    const order = new UserOrder<Node>(100);
+    const [group] = admitAll(order, ['a1', 'x1']).nodes;
+    order.release(group as Node, () => {});
+    const { nodes } = admitAll(order, ['u1'], ['u1', 'a1']);
+    expect(order.size.users).toBe(1);
+    for (const node of nodes) order.release(node, () => {});
+    expect(order.size.users).toBe(0);
+  });
 });
