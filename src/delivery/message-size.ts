@@ -76,10 +76,9 @@ export function tooLarge(call: string, body: unknown, bytes: number, maxBytes: n
  * Wire fields by the names the caller used. Only the objects the caller built (`traits`,
  * `properties`) are looked into; the rest are named as a whole.
  */
-let inputNames: Record<string, { name: string; open?: true }> | undefined;
-/** Built at the first error, not at import. */
 function wireInputNames(): Record<string, { name: string; open?: true }> {
-  inputNames ??= {
+  // Made for each refusal (they are rare), not at import.
+  return {
     attributes: { name: 'traits', open: true },
     group_attributes: { name: 'traits', open: true },
     properties: { name: 'properties', open: true },
@@ -96,7 +95,6 @@ function wireInputNames(): Record<string, { name: string; open?: true }> {
     group_id: { name: 'groupId' },
     campaign_ids: { name: 'campaignIds' },
   };
-  return inputNames;
 }
 
 /**
