@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatBytes, serializeMessage, utf8Length } from '../../src/delivery/message-size';
 import { ValidationError } from '../../src/index';
 
@@ -254,5 +254,29 @@ describe('refusals name every wire field by its input name', () => {
     expect(issue?.path).toBe('properties');
     // JSON.stringify reads it twice (once per reference), the size once.
     expect(reads).toBe(3);
+  });
+});
+
+describe('a string too long to quote', () => {
+  it('is measured unquoted, plus its two quotes', () => {
+    const stringify = JSON.stringify;
+    // V8 refuses to quote a string whose escaped form would pass its maximum length (~512 MiB):
+    // stand-in for one of those, a string JSON.stringify refuses when asked alone.
+    const big = 'é'.repeat(100);
+    const spy = vi.spyOn(JSON, 'stringify').mockImplementation(((
+      value: unknown,
+      ...rest: never[]
+    ) => {
+      if (value === big) throw new RangeError('Invalid string length');
+      return stringify(value, ...rest);
+    }) as typeof JSON.stringify);
+    try {
+      expect(refusal({ properties: { big, s: 'x' } }, 50)).toStrictEqual({
+        path: 'properties.big',
+        message: `track: \`properties.big\` is 202 bytes of JSON, which makes the message ${utf8Length(stringify({ properties: { big, s: 'x' } }))} bytes, over maxMessageBytes (50 bytes)`,
+      });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
