@@ -128,7 +128,7 @@ export interface ConnectApiErrorDetails {
   /** The request's `X-Outbound-GUID`. */
   requestId?: string;
   /** The wait Connect asked for (`Retry-After`), in milliseconds. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   cause?: unknown;
 }
 

@@ -65,6 +65,7 @@ export class QueuedMessage implements OrderNode<QueuedMessage> {
   /** Enqueue order, 1-based: what flush waiters compare against. */
   seq = 0;
   state = WAITING;
+  // Stryker disable next-line StringLiteral: equivalent: UserOrder.admit sets it before anything reads it
   key = '';
   /** The promise the caller holds, and its settle functions. */
   promise: Promise<DeliveryResult> | undefined = undefined;
@@ -265,6 +266,7 @@ export class DeliveryQueue {
     // A message behind an earlier one of its users goes when that one settles.
     if (!this.order.admit(message, userId, previousId)) return promise;
     this.makeReady(message);
+    // Stryker disable next-line ConditionalExpression: equivalent: dispatch() sends nothing that is neither full nor due, then arms the linger itself (this only saves its work)
     if (this.hasFullBatch(message.kind.lane)) this.dispatch();
     else this.armLinger();
     return promise;
@@ -341,6 +343,7 @@ export class DeliveryQueue {
         found.add(ready.at(index) as QueuedMessage);
     }
     for (const message of found) {
+      // Stryker disable next-line ConditionalExpression: equivalent: settled ones are filtered out below (this only keeps the set small)
       for (const next of message.dependents ?? []) if (next.state !== SETTLED) found.add(next);
     }
     return [...found].filter((message) => message.state !== SETTLED).sort((a, b) => a.seq - b.seq);
@@ -356,6 +359,7 @@ export class DeliveryQueue {
   }
 
   private clearLinger(): void {
+    // Stryker disable next-line ConditionalExpression: equivalent: clearTimeout(undefined) does nothing
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
   }
@@ -402,6 +406,7 @@ export class DeliveryQueue {
     let oldest = Number.POSITIVE_INFINITY;
     for (const candidate of LANES) {
       const head = this.ready[candidate].at(0);
+      // Stryker disable next-line EqualityOperator: equivalent: two lanes never hold the same message, so their heads' seqs differ
       if (!head || head.seq >= oldest) continue;
       if (head.seq <= this.dueUpTo || this.hasFullBatch(candidate)) {
         lane = candidate;
@@ -428,7 +433,9 @@ export class DeliveryQueue {
       const follower = followers?.[nextFollower];
       const message = follower ?? ready.at(0);
       if (!message) break;
+      // Stryker disable next-line all: unreachable: a follower is pushed once, by the last of the messages it waits for to join the batch, and is WAITING (checked when pushed); kept as a guard
       if (follower && message.state !== WAITING) {
+        // Stryker disable next-line UpdateOperator: unreachable: see above
         nextFollower++; // taken already, through another of its ids
         continue;
       }
@@ -442,9 +449,14 @@ export class DeliveryQueue {
       message.state = SENT;
       message.after = undefined;
       batch.push(message);
-      if (!message.dependents || lane === 'direct') continue;
+      if (!message.dependents) continue;
       for (const next of message.dependents) {
-        if (next.state === WAITING && next.kind.lane === lane && joinable(next, batch)) {
+        if (
+          // Stryker disable next-line ConditionalExpression: equivalent: a dependent of a message being batched waits for it, so it is WAITING (the guard above would skip it anyway)
+          next.state === WAITING &&
+          next.kind.lane === lane &&
+          joinable(next, batch)
+        ) {
           if (followers) followers.push(next);
           else followers = [next];
         }
@@ -456,6 +468,7 @@ export class DeliveryQueue {
   /** Sends a batch; `priorAttempts` are those of the larger batch it was split from. */
   private async sendBatch(batch: QueuedMessage[], priorAttempts: number): Promise<void> {
     const first = batch[0];
+    // Stryker disable next-line ConditionalExpression: unreachable: build() always takes the ready message it was called for; kept for the type
     if (!first) return;
     const lone = batch.length === 1;
     const path = lone ? first.kind.path : BATCH_PATHS[first.kind.lane as Exclude<Lane, 'direct'>];
@@ -524,6 +537,7 @@ export class DeliveryQueue {
     this.unsettledCount--;
     const messageId = message.finalId();
     if (error) {
+      // Stryker disable next-line OptionalChaining: equivalent: a message is settled once, while it still holds the promise enqueue() gave it
       message.promise?.catch(noop);
       message.reject(error);
     } else {
@@ -533,6 +547,7 @@ export class DeliveryQueue {
     message.promise = undefined;
     message.resolve = message.reject = noop;
     this.order.release(message, this.freed);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: resolveWaiters does nothing without waiters (this only saves the call)
     if (this.waiters.length > 0) this.resolveWaiters(message.seq);
     const { emitter } = this.options;
     const { type } = message.kind;
@@ -557,6 +572,7 @@ export class DeliveryQueue {
 
 /** True when every message `message` waits for is settled or already in `batch`. */
 function joinable(message: QueuedMessage, batch: readonly QueuedMessage[]): boolean {
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: unreachable: a dependent always waits for something (kept for the type)
   if (!message.after) return true;
   for (const earlier of message.after)
     if (earlier.state !== SETTLED && !batch.includes(earlier)) return false;

@@ -55,7 +55,7 @@ export type SendResult =
 interface AttemptFailure {
   error: ConnectError;
   retryable: boolean;
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
 }
 
 /** One request being tried, shared by its attempts. */
@@ -92,6 +92,7 @@ export class Transport {
       () => {
         for (const close of [...this.closers]) close();
       },
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent: a signal aborts once (this only lets the listener go)
       { once: true },
     );
     this.headers = {
@@ -200,13 +201,16 @@ export class Transport {
       return { error: redirectError(response, flight, attempt), retryable: false };
     }
     if (response.ok) return undefined;
-    const details: ConnectApiErrorDetails = { status: response.status, body: text, requestId };
     const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
-    if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+    const details: ConnectApiErrorDetails = {
+      status: response.status,
+      body: text,
+      requestId,
+      retryAfterMs,
+    };
     const error = ConnectApiError.fromResponse(`POST ${path} (${triesOf(attempt)})`, details);
-    const failure: AttemptFailure = { error, retryable: error.retryable };
-    if (error.retryable && retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
-    return failure;
+    // A wait that is not retried is never read.
+    return { error, retryable: error.retryable, retryAfterMs };
   }
 
   /**

@@ -152,6 +152,7 @@ export function refusalOf(
     }
   }
   if (type === 'identify' && isPlainObject(message.traits)) {
+    // Stryker disable next-line OptionalChaining: unreachable: every call writes at least one id (the ?. is for the type)
     const written = String(writes[0]?.id);
     for (const key of Object.keys(message.traits)) {
       const name = reservedTraitOf(key);
@@ -206,6 +207,7 @@ export function createAliasMemory(limit: number): AliasMemory {
       users.set(id, user);
       if (users.size > limit) {
         const oldest = users.keys().next();
+        // Stryker disable next-line ConditionalExpression: unreachable: the map is over its limit, so not empty (the check is for the type)
         if (!oldest.done) users.delete(oldest.value);
       }
     },

@@ -39,6 +39,7 @@ const NOT_BLANK = /\S/;
 function isNullishId(value: unknown): boolean {
   if (value == null) return true;
   if (typeof value === 'string') return NOT_BLANK.test(value);
+  // Stryker disable next-line ConditionalExpression: equivalent: Number.isFinite is false for anything but a number (the typeof is for TypeScript)
   return typeof value === 'number' && Number.isFinite(value);
 }
 

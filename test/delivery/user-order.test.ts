@@ -70,3 +70,152 @@ describe('UserOrder', () => {
     expect(order.size).toStrictEqual({ users: 0, aliasedIds: 0 });
   });
 });
+
+describe('UserOrder details', () => {
+  it('an alias of two ids already one user waits once for their last message, and is freed by it', () => {
+    const order = new UserOrder<Node>(100);
+    const { nodes, free } = admitAll(order, ['u1', 'a1'], ['u1', 'a1'], ['a1', 'u1']);
+    expect(free).toStrictEqual([true, false, false]);
+    expect(nodes[1]?.after).toStrictEqual([nodes[0]]);
+    expect(nodes[1]?.blockers).toBe(1);
+    const freed: Node[] = [];
+    order.release(nodes[0] as Node, (node) => freed.push(node));
+    expect(freed).toStrictEqual([nodes[1]]);
+    order.release(nodes[1] as Node, (node) => freed.push(node));
+    expect(freed).toStrictEqual([nodes[1], nodes[2]]);
+  });
+
+  it('an alias of an id to itself waits once', () => {
+    const order = new UserOrder<Node>(100);
+    const { nodes, free } = admitAll(order, ['u1'], ['u1', 'u1']);
+    expect(free).toStrictEqual([true, false]);
+    expect(nodes[1]?.blockers).toBe(1);
+    const freed: Node[] = [];
+    order.release(nodes[0] as Node, (node) => freed.push(node));
+    expect(freed).toStrictEqual([nodes[1]]);
+  });
+
+  it('keeps the larger group’s key when two groups join', () => {
+    const order = new UserOrder<Node>(100);
+    const first = admitAll(order, ['u1', 'a1'], ['u1', 'a2']).nodes;
+    for (const node of first) order.release(node, () => {});
+    // u9 alone joins the group of three: still one user under either id.
+    const { nodes } = admitAll(order, ['u9', 'a2'], ['a1'], ['u9']);
+    expect(nodes[1]?.after).toStrictEqual([nodes[0]]);
+    expect(nodes[2]?.after).toStrictEqual([nodes[1]]);
+    expect(order.size).toStrictEqual({ users: 1, aliasedIds: 4 });
+  });
+
+  it('a message released while not its user’s last leaves the last in place', () => {
+    const order = new UserOrder<Node>(100);
+    const { nodes } = admitAll(order, ['u1'], ['u1']);
+    order.release(nodes[0] as Node, () => {});
+    expect(order.size.users).toBe(1);
+    const later = admitAll(order, ['u1']);
+    expect(later.nodes[0]?.after).toStrictEqual([nodes[1]]);
+  });
+
+  it('forgets idle groups only past aliasMemory, oldest first, never the one just joined', () => {
+    const order = new UserOrder<Node>(4);
+    for (const ids of [
+      ['u1', 'a1'],
+      ['u2', 'a2'],
+    ]) {
+      const [node] = admitAll(order, ids).nodes;
+      order.release(node as Node, () => {});
+    }
+    // Exactly at the limit: both remembered.
+    expect(order.size.aliasedIds).toBe(4);
+    const joined = admitAll(order, ['a1']).nodes[0] as Node;
+    expect(admitAll(order, ['u1']).nodes[0]?.after).toStrictEqual([joined]);
+    // A third group: the oldest idle one (u1/a1 is busy now, so u2/a2) goes.
+    const [third] = admitAll(order, ['u3', 'a3']).nodes;
+    order.release(third as Node, () => {});
+    expect(order.size.aliasedIds).toBe(4);
+    expect(admitAll(order, ['a2']).free).toStrictEqual([true]);
+    expect(admitAll(order, ['u2']).free).toStrictEqual([true]);
+    // A group larger than the memory is kept while it is the one just joined.
+    const small = new UserOrder<Node>(1);
+    const [alias] = admitAll(small, ['u1', 'a1']).nodes;
+    expect(small.size.aliasedIds).toBe(2);
+    order.release(alias as Node, () => {});
+    small.release(alias as Node, () => {});
+    expect(small.size.aliasedIds).toBe(0);
+  });
+
+  it('a forgotten group’s ids can join again', () => {
+    const order = new UserOrder<Node>(2);
+    for (const ids of [
+      ['u1', 'a1'],
+      ['u2', 'a2'],
+      ['u1', 'b1'],
+    ]) {
+      const [node] = admitAll(order, ids).nodes;
+      order.release(node as Node, () => {});
+    }
+    expect(order.size.aliasedIds).toBe(2);
+    const { nodes } = admitAll(order, ['b1'], ['u1']);
+    expect(nodes[1]?.after).toStrictEqual([nodes[0]]);
+  });
+});
+
+describe('UserOrder bookkeeping', () => {
+  it('an alias leaves one last message for the joined user, and none once settled', () => {
+    const order = new UserOrder<Node>(100);
+    const { nodes } = admitAll(order, ['u1'], ['a1'], ['u1', 'a1']);
+    expect(order.size.users).toBe(1);
+    for (const node of nodes) order.release(node, () => {});
+    expect(order.size.users).toBe(0);
+  });
+
+  it('trims at the join itself, keeping the group just joined', () => {
+    const order = new UserOrder<Node>(2);
+    const [first] = admitAll(order, ['u1', 'a1']).nodes;
+    order.release(first as Node, () => {});
+    admitAll(order, ['u2', 'a2']);
+    expect(order.size.aliasedIds).toBe(2);
+  });
+
+  it('stops forgetting as soon as the memory is back at its limit', () => {
+    const order = new UserOrder<Node>(4);
+    for (const ids of [
+      ['u1', 'a1'],
+      ['u2', 'a2'],
+      ['u3', 'a3'],
+    ]) {
+      const [node] = admitAll(order, ids).nodes;
+      order.release(node as Node, () => {});
+    }
+    expect(order.size.aliasedIds).toBe(4);
+    // u2/a2 is still one user: a2's message waits for u2's.
+    const { nodes } = admitAll(order, ['u2'], ['a2']);
+    expect(nodes[1]?.after).toStrictEqual([nodes[0]]);
+  });
+
+  it('a group joined again becomes the most recent: the oldest other goes first', () => {
+    const order = new UserOrder<Node>(5);
+    for (const ids of [
+      ['u1', 'a1'],
+      ['u2', 'a2'],
+      ['u1', 'b1'],
+      ['u3', 'a3'],
+    ]) {
+      const [node] = admitAll(order, ids).nodes;
+      order.release(node as Node, () => {});
+    }
+    // u2/a2 was forgotten; u1/a1/b1 was kept.
+    const kept = admitAll(order, ['b1'], ['a1']);
+    expect(kept.nodes[1]?.after).toStrictEqual([kept.nodes[0]]);
+    expect(admitAll(order, ['u2'], ['a2']).free).toStrictEqual([true, true]);
+  });
+
+  it('an alias into a larger group leaves no last message under the smaller one’s key', () => {
+    const order = new UserOrder<Node>(100);
+    const [group] = admitAll(order, ['a1', 'x1']).nodes;
+    order.release(group as Node, () => {});
+    const { nodes } = admitAll(order, ['u1'], ['u1', 'a1']);
+    expect(order.size.users).toBe(1);
+    for (const node of nodes) order.release(node, () => {});
+    expect(order.size.users).toBe(0);
+  });
+});

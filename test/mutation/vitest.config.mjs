@@ -1,12 +1,13 @@
-// The vitest config Stryker runs (stryker.config.mjs): only the tests of the mutated folders, in
+// The vitest config Stryker runs (stryker.config.mjs): only the tests of the mutated folder, in
 // node, with fast-check on CI's fixed seed so a mutant's outcome never depends on the draw.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer } from 'vitest/node';
-import { FOLDERS } from './folders.mjs';
+import { currentFolder } from './folders.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const slow = FOLDERS.flatMap((folder) => folder.slowTests ?? []);
+const folder = currentFolder();
+const slow = folder.slowTests ?? [];
 const rank = (file) => {
   const index = slow.findIndex((name) => file.endsWith(name));
   return index === -1 ? -1 : index;
@@ -24,7 +25,7 @@ class FastFirst extends BaseSequencer {
 export default defineConfig({
   root,
   test: {
-    include: FOLDERS.flatMap((folder) => folder.tests),
+    include: folder.tests,
     environment: 'node',
     setupFiles: ['test/mutation/fixed-seed.ts'],
     sequence: { sequencer: FastFirst },
