@@ -4,7 +4,6 @@
  * parser refuses), and the call table's wire mappers.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ValidationError } from '../../src/errors';
 import { isCallType, mapCall, mapCallForWire } from '../../src/mappers/calls';
 import { jsonSafeCopy } from '../../src/mappers/json-copy';
 import { resolveMappingOptions } from '../../src/mappers/options';
