@@ -258,7 +258,8 @@ export async function measureDelivery({ quick }: BenchOptions): Promise<Section>
         ({ id, name }) =>
           `${name.split(' (')[0]} ${round(result.toFloor.get(id)?.median ?? Number.NaN, 2)}×`,
       );
-      quoted.push(`${work.name}s at **${round(ours.median, 2)}×** (${peers.join(', ')})`);
+      const plural = work.name === 'identify' ? 'identifies' : 'tracks';
+      quoted.push(`**${round(ours.median, 2)}×** for ${plural} (${peers.join(', ')})`);
       targets.push({
         name: `${work.name} delivery vs the sink floor`,
         target: `≥ ${FLOOR_TARGET}×`,
@@ -300,7 +301,7 @@ export async function measureDelivery({ quick }: BenchOptions): Promise<Section>
     about: `Each contender sends to a sink in its own process that parses every request's JSON, counts its messages and answers 200: what is measured is the clients. Calls arrive ${ARRIVAL_SLICE} per turn of the event loop and are not awaited (latency is sampled on every ${LATENCY_SAMPLE}th call, call to settled); a run ends when the contender's own flush says everything settled, and the sink's count must equal the calls made. The **floor** builds Connect's wire objects from the same calls with plain field renames (identify also normalises the phone with libphonenumber-js), stringifies 100 a request and keeps ${4} in flight; nothing is pre-built or validated. ConnectClient runs with its defaults but \`maxQueueSize\` (raised to hold the burst) and 4 requests in flight. The peers have their batch size set to 100 and their queue bound raised to hold the burst (analytics-node's queue has no bound; posthog-node sends one batch at a time and is given \`disableCompression\`, its fastest setting on loopback). \`outbound\` sends one request per call, so a run gives it the first ${OUTBOUND_CALLS.toLocaleString('en')} calls. Each contender runs in a process of its own (one SDK per process, as in a service), which makes ${warmups} warm-up runs and then the measured one, each on a freshly reset sink. ${quick ? 'One round.' : `${rounds} rounds, a process per contender each, in an order that rotates from round to round. Rates are medians; \`× floor\` is the median of the per-round ratios, \`middle half\` their 25th–75th percentiles.`} The floor's own rate moved by ${noise.join(', ')} around its median (25th / 75th percentile): the noise of this shared machine.`,
     rows,
     targets,
-    readme: `Against a server that only parses and answers, ConnectClient delivers ${quoted.join(' and ')} the rate of a bare fetch loop that sends the same wire objects 100 a request, 4 in flight.`,
+    readme: `Against a server that only parses and answers, ConnectClient reaches ${quoted.join(' and ')} of the rate of a bare fetch loop that sends the same wire objects, 100 a request, 4 in flight.`,
   };
 }
 
