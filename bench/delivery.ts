@@ -349,7 +349,7 @@ export async function measureFaults({ quick }: BenchOptions): Promise<Section> {
   const share = ours.delivered / ours.count;
   return {
     title: 'Delivery under faults',
-    about: `Tracks as above, sent to the emulator while it fails every tenth request (retries included) with 503 and \`Retry-After: 0\` (\`POST /_emulator/faults/fail {"every":10}\`). \`outbound\` has no retries: what it loses is lost.`,
+    about: `Tracks as above, sent to the emulator while it fails every tenth request (retries included) with 503 and \`Retry-After: 0\` (\`POST /_emulator/faults/fail {"every":10,"status":503,"retryAfter":0}\`). \`outbound\` has no retries: what it loses is lost.`,
     rows: outcomes.map(({ path, count, delivered, seconds }) => ({
       path,
       delivered: `${delivered.toLocaleString('en')} / ${count.toLocaleString('en')}`,

@@ -1,7 +1,7 @@
 // What `npm run mutation` mutates, the tests allowed to kill those mutants, and the score each
 // folder must keep. Each folder is one Stryker run with only its own tests (a static mutant, one
-// in code that runs at import, runs every test of its run: one run over every folder's tests took
-// over an hour). To cover another folder, add an entry (scripts/mutation.mjs).
+// in code that runs at import, runs every test of its run: one run over every folder's tests was
+// estimated at over an hour). To cover another folder, add an entry (scripts/mutation.mjs).
 
 /**
  * @typedef {object} MutationFolder
