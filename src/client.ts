@@ -248,13 +248,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
    */
   validate(call: OutgoingCall): MappingWarning[] {
     return readable('validate', () => {
-      if (!isPlainObject(call) || !isCallType(call.type)) {
-        throw invalid(
-          'validate',
-          'type',
-          `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
-        );
-      }
+      assertCall('validate', call);
       return [...(this.serialized(call.type, call.message, undefined).message.warnings ?? [])];
     });
   }
@@ -377,13 +371,7 @@ export class ConnectClient<Plan extends TrackingPlan = AnyEvents> {
    */
   prepare(call: OutgoingCall): PreparedCall {
     return readable('prepare', () => {
-      if (!isPlainObject(call) || !isCallType(call.type)) {
-        throw invalid(
-          'prepare',
-          'type',
-          `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
-        );
-      }
+      assertCall('prepare', call);
       const checked = this.check(call.type, call.message);
       const { message } = checked;
       const prepared: PreparedCall = {
@@ -649,6 +637,17 @@ export function prepareCall(
   const mapped = mapCall(type, message, mapping);
   const { json, bytes } = serializeMessage(type, mapped.body, maxMessageBytes);
   return { path: mapped.path, body: mapped.body, warnings: mapped.warnings, json, bytes };
+}
+
+/** Throws a `ValidationError` at `type` unless `call` is a `{ type, message }` of a known call. */
+export function assertCall(where: string, call: unknown): asserts call is OutgoingCall {
+  if (!isPlainObject(call) || !isCallType(call.type)) {
+    throw invalid(
+      where,
+      'type',
+      `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
+    );
+  }
 }
 
 /** Marks a promise handled, so a caller that ignores it never sees an unhandled rejection. */

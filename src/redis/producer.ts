@@ -1,8 +1,7 @@
-import { messageIdOf, prepareCall, readable, writtenIds } from '../client';
+import { assertCall, messageIdOf, prepareCall, readable, writtenIds } from '../client';
 import { randomUuid } from '../delivery/uuid';
 import { ClientClosedError, ConnectError } from '../errors';
-import { isPlainObject } from '../leaf/values';
-import { CALLS, type CallType, isCallType, type OutgoingCall } from '../mappers/calls';
+import type { CallType, OutgoingCall } from '../mappers/calls';
 import type {
   DisablePushTokenMessage,
   GroupMessage,
@@ -248,13 +247,7 @@ export class DurableConnect {
    */
   validate(call: OutgoingCall): MappingWarning[] {
     return readable('validate', () => {
-      if (!isPlainObject(call) || !isCallType(call.type)) {
-        throw invalid(
-          'validate',
-          'type',
-          `must be one of ${Object.keys(CALLS).join(', ')}, in a call { type, message }`,
-        );
-      }
+      assertCall('validate', call);
       return prepareCall(call.type, call.message, this.mapping, this.maxMessageBytes).warnings;
     });
   }

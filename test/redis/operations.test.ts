@@ -42,6 +42,12 @@ describe('the producer', () => {
     const call = { type: 'identify', message: { userId: 'u1', traits: { phone: '12' } } } as const;
     expect(producer.validate(call)).toStrictEqual(client.validate(call));
     expect(producer.validate(call).map((w) => w.code)).toContain('invalid_phone');
+    for (const notACall of [undefined, { type: 'nope' }, { type: 'toString', message: {} }]) {
+      expect(() => producer.validate(notACall as never)).toThrow(ValidationError);
+      expect(() => producer.validate(notACall as never)).toThrow(
+        'validate: `type` must be one of identify, track, alias',
+      );
+    }
   });
 
   it('refuses a partition count other than the queue’s', async () => {
